@@ -1,0 +1,250 @@
+"""The `releasegate` command line: thin commands over the library.
+
+Exit codes (SPEC §4): 0 PROMOTE, 3 HOLD, 4 ROLLBACK, 2 bad input or usage, 1 unexpected failure.
+Errors are mapped to exit codes in one place, `main`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
+
+from releasegate.config import Settings, load_settings
+from releasegate.errors import InputError, ReleasegateError
+from releasegate.gate import Gate, utc_now
+from releasegate.ingestion import ingest_sources
+from releasegate.render import render_decision, render_history, render_ingest, render_windows
+from releasegate.sources import FORMATS, Format, Source, open_source
+from releasegate.store import Store
+from releasegate.store.database import create_store_engine, schema_status, upgrade
+from releasegate.timestamps import epoch_us
+from releasegate.window import WindowSpec, parse_when
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="releasegate",
+    help="Evidence-driven PROMOTE / HOLD / ROLLBACK release gate for LLM agents.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+db_app = typer.Typer(help="Database schema: check and upgrade.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+# Piped output (CI logs, `make demo | less`) gets a wide page instead of Rich's 80 columns.
+out = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
+err = Console(stderr=True, highlight=False)
+
+DbOption = Annotated[str | None, typer.Option(
+    "--db", help="SQLAlchemy URL or SQLite file path [env: RELEASEGATE_DB; default releasegate.db]",
+    show_default=False)]
+ConfigOption = Annotated[str | None, typer.Option(
+    "--config", help="releasegate.toml to read [env: RELEASEGATE_CONFIG; default ./releasegate.toml]",
+    show_default=False)]
+JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout only.")]
+
+
+def _settings(db: str | None, config: str | None) -> Settings:
+    settings = load_settings(db=db, config=config)
+    for warning in settings.warnings:
+        err.print(f"[yellow]warning:[/yellow] {escape(warning)}")
+    return settings
+
+
+@contextmanager
+def _gate(db: str | None, config: str | None) -> Iterator[Gate]:
+    settings = _settings(db, config)
+    with Store.open(settings.db_url) as store:
+        yield Gate(store, policy=settings.policy, controls=settings.controls, mode=settings.mode)
+
+
+def _emit_json(value: Any) -> None:
+    sys.stdout.write(json.dumps(value, sort_keys=True, ensure_ascii=False) + "\n")
+
+
+@contextmanager
+def _progress(sources: Sequence[Source]) -> Iterator[Any]:
+    total = sum(s.size or 0 for s in sources)
+    if not err.is_terminal or total < 4 << 20:
+        yield None
+        return
+    with Progress("[progress.description]{task.description}", BarColumn(), DownloadColumn(),
+                  TimeRemainingColumn(), console=err, transient=True) as bar:
+        task = bar.add_task("ingesting", total=total)
+        yield lambda n: bar.advance(task, n)
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[str], typer.Argument(help="JSONL, CSV or JSON files; - for stdin.")],
+    db: DbOption = None,
+    config: ConfigOption = None,
+    skip_invalid: Annotated[bool, typer.Option(
+        "--skip-invalid", help="Store the good rows; report each bad one.")] = False,
+    fmt: Annotated[str | None, typer.Option(
+        "--format", help="jsonl, csv or json (default: from the extension or the content).",
+        show_default=False)] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Store verdict rows (schema v1). All or nothing: one bad row refuses the whole input."""
+    if paths.count("-") > 1:
+        raise InputError("stdin (-) can be read only once")
+    if fmt is not None and fmt not in FORMATS:
+        raise InputError(f"--format: {fmt!r} is not one of {', '.join(FORMATS)}")
+    settings = _settings(db, config)
+    fmt_value: Format | None = fmt  # type: ignore[assignment]
+    sources = [open_source(path, fmt_value) for path in paths]
+    with Store.open(settings.db_url) as store, _progress(sources) as progress:
+        report = ingest_sources(store, sources, now_us=epoch_us(utc_now()),
+                                skip_invalid=skip_invalid, progress=progress)
+    if as_json:
+        _emit_json(report.as_dict())
+    else:
+        render_ingest(out, report, len(sources))
+
+
+def _window(since: str | None, until: str | None, last: int | None) -> WindowSpec:
+    now = utc_now()
+    try:
+        return WindowSpec(
+            since_us=epoch_us(parse_when(since, now)) if since else None,
+            until_us=epoch_us(parse_when(until, now)) if until else None,
+            last=last,
+        )
+    except ValueError as exc:
+        raise InputError(f"window: {exc}") from None
+
+
+@app.command()
+def decide(
+    graph: Annotated[str, typer.Option("--graph", help="target_graph of the window.")],
+    version: Annotated[str, typer.Option("--version", help="prompt_version to decide on.")],
+    baseline: Annotated[str | None, typer.Option(
+        "--baseline", help="Version to compare against (default: the graph's control).")] = None,
+    judge: Annotated[str | None, typer.Option(
+        "--judge", help="judge_version (default: that of the most recent verdict).")] = None,
+    since: Annotated[str | None, typer.Option(
+        "--since", help="RFC 3339 time, date, or age (7d).")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="Exclusive upper bound.")] = None,
+    last: Annotated[int | None, typer.Option("--last", min=1, help="Only the last N runs.")] = None,
+    db: DbOption = None,
+    config: ConfigOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Decide PROMOTE / HOLD / ROLLBACK for a version and record the decision."""
+    window = _window(since, until, last)
+    with _gate(db, config) as gate:
+        record = gate.decide(graph, version, baseline=baseline, judge=judge, window=window)
+    if as_json:
+        sys.stdout.write(record.decision.to_json() + "\n")
+    else:
+        render_decision(out, record.decision)
+        if record.mode == "advisory":
+            out.print("  [dim]advisory: recorded, nothing changed "
+                      "(AGENT_EVAL_RELEASE_GATE=enforce to act)[/dim]")
+    raise typer.Exit(record.decision.exit_code)
+
+
+@app.command()
+def history(
+    graph: Annotated[str, typer.Option("--graph")],
+    version: Annotated[str | None, typer.Option("--version")] = None,
+    limit: Annotated[int | None, typer.Option("--limit", min=1, help="Newest N only.")] = None,
+    db: DbOption = None,
+    config: ConfigOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """The decisions recorded so far, oldest first."""
+    with _gate(db, config) as gate:
+        records = gate.store.history(graph, version, limit)
+    if as_json:
+        _emit_json([r.as_dict() for r in records])
+    elif not records:
+        out.print(f"no decisions recorded for {graph}{' ' + version if version else ''}")
+    else:
+        render_history(out, records)
+
+
+@app.command()
+def windows(
+    graph: Annotated[str | None, typer.Option("--graph")] = None,
+    db: DbOption = None,
+    config: ConfigOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Every (graph, version, judge) window with its statistics and what the gate says now."""
+    with _gate(db, config) as gate:
+        rows = gate.overview(graph)
+    if as_json:
+        _emit_json([{"current_judge": r.current, **r.decision.as_dict()} for r in rows])
+    elif not rows:
+        out.print("no verdicts stored yet: `releasegate ingest FILE` first")
+    else:
+        render_windows(out, rows)
+
+
+@db_app.command("check")
+def db_check(db: DbOption = None, config: ConfigOption = None) -> None:
+    """Say whether the database is reachable and its schema current."""
+    settings = _settings(db, config)
+    engine = create_store_engine(settings.db_url)
+    try:
+        current, head = schema_status(engine)
+    finally:
+        engine.dispose()
+    if current == head:
+        out.print(f"ok: schema at revision {head}")
+        return
+    state = "empty (no releasegate schema)" if current is None else f"at revision {current}"
+    out.print(f"schema {state}; this releasegate needs {head}: run `releasegate db upgrade`")
+    raise typer.Exit(1)
+
+
+@db_app.command("upgrade")
+def db_upgrade(db: DbOption = None, config: ConfigOption = None) -> None:
+    """Migrate the database schema to this version of releasegate."""
+    settings = _settings(db, config)
+    engine = create_store_engine(settings.db_url)
+    try:
+        before, after = upgrade(engine)
+    finally:
+        engine.dispose()
+    out.print(f"schema upgraded from {before or 'empty'} to {after}" if before != after
+              else f"schema already at {after}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; every error becomes an exit code here and nowhere else."""
+    try:
+        app(args=list(argv) if argv is not None else None, prog_name="releasegate")
+    except SystemExit as exc:  # typer's standalone mode: usage errors are 2, Exit(n) is n
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    except InputError as exc:
+        err.print(f"[red]error:[/red] {escape(str(exc))}")
+        return 2
+    except ReleasegateError as exc:
+        err.print(f"[red]error:[/red] {escape(str(exc))}")
+        return 1
+    except BrokenPipeError:
+        return 1
+    except Exception as exc:  # the last line of defence: a reason, not a traceback
+        if os.environ.get("RELEASEGATE_DEBUG"):
+            raise
+        err.print(f"[red]unexpected failure:[/red] {type(exc).__name__}: {escape(str(exc))} "
+                  "(set RELEASEGATE_DEBUG=1 for a traceback)")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,98 @@
+"""The one orchestrator: store → window → decide → persist → act.
+
+The CLI and the service call the same methods; neither computes anything the gate does not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from releasegate.decision import Decision, release_decision
+from releasegate.policy import DEFAULT_POLICY, GatePolicy
+from releasegate.store import DecisionRecord, Store
+from releasegate.verdicts import epoch_us
+from releasegate.window import WindowSpec, WindowStats
+
+__all__ = ["Gate", "GateMode", "OverviewRow", "utc_now"]
+
+GateMode = str  # "advisory" or "enforce"
+Action = Callable[[DecisionRecord], None]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class OverviewRow:
+    """One window in the overview: its statistics and what the gate would decide now."""
+
+    stats: WindowStats
+    decision: Decision
+    current: bool  # the judge version a decision on this pair would use
+
+
+class Gate:
+    """Decides releases from a Store under a policy.
+
+    `controls` maps a graph to its control version: the default baseline of its candidates.
+    `actions` run after a decision is persisted (the rollout controller plugs in here).
+    """
+
+    def __init__(self, store: Store, *, policy: GatePolicy = DEFAULT_POLICY,
+                 controls: Mapping[str, str] | None = None, mode: GateMode = "advisory",
+                 clock: Callable[[], datetime] = utc_now, actions: Sequence[Action] = ()) -> None:
+        self.store = store
+        self.policy = policy
+        self.controls = dict(controls or {})
+        self.mode = mode
+        self.clock = clock
+        self.actions = tuple(actions)
+
+    def baseline_for(self, graph: str, version: str, baseline: str | None = None) -> str | None:
+        """The version to compare against: the one named, else the graph's control."""
+        if baseline is not None:
+            return baseline
+        control = self.controls.get(graph)
+        return control if control is not None and control != version else None
+
+    def evaluate(self, graph: str, version: str, *, baseline: str | None = None,
+                 judge: str | None = None, window: WindowSpec = WindowSpec()) -> Decision:
+        """Decide without persisting (what `windows` and dry runs use)."""
+        stats, prior = self.store.decision_windows(
+            graph, version, self.baseline_for(graph, version, baseline), judge, window,
+            self.policy.hard_codes,
+        )
+        decision = release_decision(stats, prior, self.policy)
+        evidence = {**decision.evidence, "window": window.as_evidence()}
+        return Decision(decision.decision, decision.reason, decision.source, evidence)
+
+    def decide(self, graph: str, version: str, *, baseline: str | None = None,
+               judge: str | None = None, window: WindowSpec = WindowSpec()) -> DecisionRecord:
+        """Decide, persist (append-only), then run the actions for the gate's mode."""
+        decision = self.evaluate(graph, version, baseline=baseline, judge=judge, window=window)
+        decided_at = epoch_us(self.clock())
+        record_id = self.store.record(decision, decided_at_us=decided_at, mode=self.mode)
+        record = DecisionRecord(id=record_id, decided_at_us=decided_at, mode=self.mode,
+                                decision=decision)
+        for action in self.actions:
+            action(record)
+        return record
+
+    def overview(self, graph: str | None = None) -> list[OverviewRow]:
+        """Every (graph, version, judge) window with its stats and what the gate says now."""
+        windows, latest = self.store.windows(graph, self.policy.hard_codes)
+        by_key = {(w.target_graph, w.prompt_version, w.judge_version): w for w in windows}
+        rows = []
+        for stats in windows:
+            g, ver, judge = stats.target_graph, stats.prompt_version, stats.judge_version
+            base_version = self.baseline_for(g, ver)
+            prior = None
+            if base_version is not None:
+                prior = by_key.get((g, base_version, judge)) or WindowStats(
+                    target_graph=g, prompt_version=base_version, judge_version=judge)
+            decision = release_decision(stats, prior, self.policy)
+            rows.append(OverviewRow(stats, decision, latest.get((g, ver)) == judge))
+        return rows

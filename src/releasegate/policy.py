@@ -1,0 +1,101 @@
+"""Gate policy values: frozen, keyword-only, exact decimals (SPEC §4)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+from typing import Any, Final
+
+from releasegate.errors import ConfigError
+
+__all__ = [
+    "DEFAULT_HARD_CODES",
+    "DEFAULT_POLICY",
+    "GatePolicy",
+    "as_decimal",
+]
+
+DEFAULT_HARD_CODES: Final = frozenset(
+    {"template_debris", "spam_marker", "empty_draft", "oversized_draft", "loop_detected"}
+)
+
+
+def as_decimal(value: object, name: str) -> Decimal:
+    """A policy threshold as an exact Decimal; floats go through their shortest repr ("0.8")."""
+    if isinstance(value, bool):
+        raise ConfigError(f"{name}: must be a number, got a boolean")
+    text = repr(value) if isinstance(value, float) else str(value).strip()
+    try:
+        result = Decimal(text)
+    except InvalidOperation:
+        raise ConfigError(f"{name}: {value!r} is not a number") from None
+    if not result.is_finite():
+        raise ConfigError(f"{name}: must be finite, got {value!r}")
+    return result
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GatePolicy:
+    """The thresholds a decision is made against; `source` stamps every decision made with it."""
+
+    name: str = "clear-v1"
+    source: str = "agent_eval:release_gate:clear-v1-2026-06"
+    success_floor: Decimal = Decimal("0.80")
+    regression_drop: Decimal = Decimal("0.10")
+    min_n: int = 5
+    min_level_coverage: Decimal = Decimal("0.95")
+    latency_tolerance: Decimal = Decimal("0.20")
+    hard_codes: frozenset[str] = field(default=DEFAULT_HARD_CODES)
+
+    def __post_init__(self) -> None:
+        for name in ("success_floor", "regression_drop", "min_level_coverage"):
+            value = getattr(self, name)
+            if not Decimal(0) <= value <= Decimal(1):
+                raise ConfigError(f"{name}: must be between 0 and 1, got {value}")
+        if self.latency_tolerance < 0:
+            raise ConfigError(f"latency_tolerance: must be ≥ 0, got {self.latency_tolerance}")
+        if isinstance(self.min_n, bool) or not isinstance(self.min_n, int) or self.min_n < 1:
+            raise ConfigError(f"min_n: must be a whole number ≥ 1, got {self.min_n!r}")
+
+    def exact(self, name: str) -> Fraction:
+        """A threshold as an exact fraction: Decimal("0.80") is 4/5, never 0.8000000000000000444."""
+        return Fraction(getattr(self, name))
+
+    def with_values(self, **values: Any) -> GatePolicy:
+        """A copy with some values replaced, each checked and converted like the defaults."""
+        converted: dict[str, Any] = {}
+        for name, value in values.items():
+            if name in ("success_floor", "regression_drop", "min_level_coverage",
+                        "latency_tolerance"):
+                converted[name] = as_decimal(value, name)
+            elif name == "min_n":
+                converted[name] = _whole(value, name)
+            elif name == "hard_codes":
+                converted[name] = frozenset(str(code) for code in value)
+            else:
+                raise ConfigError(f"{name}: not a policy value")
+        return replace(self, **converted)
+
+    def as_evidence(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "success_floor": float(self.success_floor),
+            "regression_drop": float(self.regression_drop),
+            "min_n": self.min_n,
+            "min_level_coverage": float(self.min_level_coverage),
+            "latency_tolerance": float(self.latency_tolerance),
+            "hard_codes": sorted(self.hard_codes),
+        }
+
+
+def _whole(value: object, name: str) -> int:
+    if isinstance(value, bool):
+        raise ConfigError(f"{name}: must be a whole number, got a boolean")
+    text = str(value).strip()
+    if not text.isdigit():
+        raise ConfigError(f"{name}: must be a whole number ≥ 1, got {value!r}")
+    return int(text)
+
+
+DEFAULT_POLICY: Final = GatePolicy()

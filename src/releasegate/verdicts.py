@@ -1,0 +1,189 @@
+"""Verdict schema v1: the value type and its parsing. Pure: no files, no database.
+
+A verdict is one scored run. It carries scores and codes, never text; unknown fields are refused by
+name so that a subject, a body or an e-mail address can never slip into the store.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
+from typing import Annotated, Any, Final, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+)
+
+from releasegate.errors import Problem
+from releasegate.timestamps import epoch_us, parse_rfc3339
+
+__all__ = [
+    "FIELDS",
+    "ProblemsFound",
+    "LEVELS",
+    "Verdict",
+    "decode_json_object",
+    "epoch_us",
+    "level_mask",
+    "parse_rfc3339",
+    "parse_verdict",
+]
+
+LEVELS: Final = ("step", "trajectory", "outcome")
+_LEVEL_BIT: Final = {"step": 1, "trajectory": 2, "outcome": 4}
+ALL_LEVELS_MASK: Final = 7
+
+Name = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.:/-]{1,128}$")]
+Code = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_.:-]{1,64}$")]
+Level = Literal["step", "trajectory", "outcome"]
+NonNegative = Annotated[float, Field(ge=0)]
+
+def level_mask(levels: Iterable[str]) -> int:
+    """A set of eval levels as a 3-bit mask (step=1, trajectory=2, outcome=4)."""
+    mask = 0
+    for level in levels:
+        mask |= _LEVEL_BIT[level]
+    return mask
+
+
+class Verdict(BaseModel):
+    """One scored run, schema v1 (SPEC §2)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False, frozen=True)
+
+    run_id: Annotated[str, StringConstraints(min_length=1, max_length=128)]
+    target_graph: Name
+    prompt_version: Name
+    judge_version: Name = "default"
+    passed: bool | None
+    composite: Annotated[float, Field(ge=0, le=1)] | None = None
+    violations: Annotated[list[Code], Field(max_length=64)] = []
+    hard_violation: bool = False
+    levels_requested: Annotated[list[Level], Field(min_length=1)] = list(LEVELS)
+    levels_scored: list[Level] | None = None
+    latency_ms: NonNegative | None = None
+    cost_usd: NonNegative | None = None
+    cohort: Literal["control", "candidate"] | None = None
+    created_at: datetime | None = None
+
+    @field_validator("created_at", mode="plain")
+    @classmethod
+    def _timestamp(cls, value: object) -> datetime | None:
+        if value is None:
+            return None
+        if isinstance(value, datetime):
+            if value.tzinfo is None:
+                raise ValueError("must carry a timezone offset (RFC 3339)")
+            return value.astimezone(UTC)
+        if not isinstance(value, str):
+            raise ValueError("must be an RFC 3339 timestamp string")
+        return parse_rfc3339(value)
+
+    @field_validator("violations")
+    @classmethod
+    def _codes(cls, value: list[str]) -> list[str]:
+        return sorted(set(value))
+
+    @property
+    def requested_mask(self) -> int:
+        return level_mask(self.levels_requested)
+
+    @property
+    def scored_mask(self) -> int:
+        if self.levels_scored is None:
+            return self.requested_mask
+        return level_mask(self.levels_scored)
+
+    @property
+    def fully_covered(self) -> bool:
+        """Every requested level scored, and the run itself scored."""
+        requested = self.requested_mask
+        return self.passed is not None and (requested & self.scored_mask) == requested
+
+    @property
+    def latency_us(self) -> int | None:
+        """Latency in integer microseconds (half-even), so the p95 rule compares integers."""
+        if self.latency_ms is None:
+            return None
+        return round(self.latency_ms * 1000)
+
+
+FIELDS: Final = tuple(Verdict.model_fields)
+
+
+def _reject_constant(name: str) -> float:
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    obj: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in obj:
+            raise ValueError(f"duplicate key {key!r}")
+        obj[key] = value
+    return obj
+
+
+def decode_json_object(text: str | bytes) -> Any:
+    """Decode one JSON value strictly: no NaN/Infinity literals, no duplicate keys.
+
+    Raises ValueError with a readable message.
+    """
+    try:
+        return json.loads(
+            text, parse_constant=_reject_constant, object_pairs_hook=_no_duplicate_keys
+        )
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"invalid JSON: {exc.msg} at column {exc.colno}") from None
+    except RecursionError:
+        raise ValueError("invalid JSON: nested too deeply") from None
+
+
+def _field_of(loc: tuple[int | str, ...]) -> str:
+    return ".".join(str(part) for part in loc) if loc else "(row)"
+
+
+def _message(error: Mapping[str, Any]) -> str:
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        return "unknown field (a verdict carries scores and codes only)"
+    if kind == "missing":
+        return "required field is missing"
+    if kind == "finite_number":
+        return "must be a finite number (NaN and infinities are refused)"
+    if kind == "string_pattern_mismatch":
+        pattern = error.get("ctx", {}).get("pattern", "")
+        return f"must match {pattern}"
+    message = str(error["msg"])
+    return message.removeprefix("Value error, ")
+
+
+def parse_verdict(obj: object, *, source: str = "<input>", line: int = 0) -> Verdict:
+    """Validate one decoded object as a schema-v1 verdict.
+
+    Raises `ProblemsFound` carrying one Problem per bad field.
+    """
+    if not isinstance(obj, Mapping):
+        raise ProblemsFound([Problem(source, line, "(row)", "must be a JSON object")])
+    try:
+        return Verdict.model_validate(obj)
+    except ValidationError as exc:
+        problems = [
+            Problem(source, line, _field_of(err["loc"]), _message(err)) for err in exc.errors()
+        ]
+        raise ProblemsFound(problems) from None
+
+
+class ProblemsFound(ValueError):
+    """Raised by `parse_verdict`; callers collect `problems` across rows."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(str(p) for p in problems))
