@@ -1,0 +1,129 @@
+"""template_debris: personalization a sending tool or a model left unresolved.
+
+One compiled pattern with one named alternative per syntax scans the visible text of every field,
+the decoded values of href/src/alt/title attributes and the decoded URLs in the text. The name of
+the alternative that matched becomes the violation's detail; the matched text never leaves here.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from .lexicon import PlaceholderWords, load_lexicon
+from .policy import GuardrailPolicy
+from .view import DraftView
+from .violation import TEMPLATE_DEBRIS, Violation
+
+__all__ = ["DETAILS", "check_template_debris", "debris_pattern", "find_debris"]
+
+# Alternatives in priority order: at one position the first that matches wins, so the longer
+# syntaxes ({{…}}, {%…%}, [[…]]) come before the shorter ones they contain.
+_SYNTAXES: tuple[tuple[str, str, str], ...] = (
+    ("double_brace", "double-brace placeholder",
+     r"\{\{\{?[^{}]{0,120}?\}\}\}?|\{\{\s*[A-Za-z_#/>^&][\w.]*"),
+    ("template_tag", "template tag", r"\{%-?\s*[A-Za-z_][^{}]{0,120}?%\}|<%[=#-]?[^%]{1,120}%>"),
+    ("salesforce", "Salesforce merge field", r"\{![^{}\n]{1,120}\}"),
+    ("dollar_brace", "dollar-brace placeholder", r"\$!?\{[^{}\n]{1,120}\}"),
+    ("mailchimp", "Mailchimp merge tag", r"\*\|[^|\n]{1,80}\|\*"),
+    ("double_percent", "double-percent token", r"%%[^%\s][^%\n]{0,80}%%"),
+    ("percent", "percent-delimited token", r"(?<![\w%])%[A-Za-z_][\w.:\-]{0,60}%(?![\w%])"),
+    ("double_angle", "double-angle placeholder", r"<<\s*[A-Za-z_][\w .:\-]{0,40}?\s*>>"),
+    ("guillemet", "guillemet merge field", r"«[A-Za-z_][\w.]{0,40}»"),
+    ("double_bracket", "double-bracket placeholder", r"\[\[\s*[A-Za-z_][^\[\]\n]{0,60}\]\]"),
+    ("fallback", "bracketed merge field",
+     r"\[\s*[A-Za-z_]\w*\s*,\s*fallback\s*=[^\]\n]{0,60}\]"),
+    ("hash", "hash-delimited token", r"(?<![\w#&/])#[A-Za-z_][\w.]{1,40}#(?![\w#])"),
+    ("dunder", "double-underscore token", r"(?<!\w)__[A-Z][A-Z0-9_]{0,40}[A-Z0-9]__(?!\w)"),
+    ("single_brace", "single-brace placeholder",
+     r"(?<![{$!\w])\{\s*[A-Za-z_](?:\w+|\w*(?:\.[A-Za-z_]\w*)+)\s*(?:\|[^{}\n]{0,40})?\}"),
+    ("greeting_standin", "greeting with a stand-in name",
+     r"(?i:\b(?:hi|hello|hey|dear|greetings)\s*,?\s+(?:undefined|null|none|nil|nan)"
+     r"(?=\s*(?:[,!.:;]|$)))"),
+    ("greeting_empty", "greeting with an empty name", r"(?i:\b(?:hi|hello|hey|dear)[ \t]+,)"),
+)
+_MARKER = ("marker", "tool marker for a missing value")
+_BRACKET = ("bracket", "bracketed placeholder",
+            r"\[[^\[\]{}<>\n]{1,60}\](?!\()|\{[^{}<>\n]{1,60}\}|<[^<>{}\n]{1,60}>")
+
+DETAILS: dict[str, str] = {name: detail for name, detail, _ in _SYNTAXES} | {
+    _MARKER[0]: _MARKER[1],
+    _BRACKET[0]: _BRACKET[1],
+}
+_STANDIN_VALUES = frozenset({"none", "null", "undefined", "n/a", "object object"})
+_STANDIN_STRIP = " \t\r\n\"'`()[]<>{}"
+
+
+def _literal(marker: str) -> str:
+    body = re.escape(marker)
+    head = r"(?<!\w)" if marker[0].isalnum() else ""
+    tail = r"(?!\w)" if marker[-1].isalnum() else ""
+    return head + body + tail
+
+
+@lru_cache(maxsize=16)
+def debris_pattern(markers: tuple[str, ...]) -> re.Pattern[str]:
+    """The one pattern: tool markers first (they may contain brackets), then every syntax."""
+    ordered = sorted(set(markers), key=lambda m: (-len(m), m))
+    parts = [f"(?P<{_MARKER[0]}>(?i:{'|'.join(map(_literal, ordered))}))"] if ordered else []
+    parts += [f"(?P<{name}>{rx})" for name, _, rx in _SYNTAXES]
+    parts.append(f"(?P<{_BRACKET[0]}>{_BRACKET[2]})")
+    return re.compile("|".join(parts))
+
+
+def _is_placeholder(inner: str, words: PlaceholderWords) -> bool:
+    """Does the content of a `[bracket]` read like a placeholder left for a human to fill in?"""
+    phrase = " ".join(inner.replace("_", " ").split()).lower()
+    if not phrase or not phrase[0].isalpha():
+        return False
+    tokens = phrase.split(" ")
+    if len(tokens) > 5:
+        return False
+    return (
+        phrase in words.exact
+        or tokens[0] in words.lead
+        or tokens[-1].removesuffix("'s") in words.head
+        or " ".join(tokens[-2:]) in words.head
+    )
+
+
+def find_debris(text: str, pattern: re.Pattern[str], words: PlaceholderWords) -> list[
+    tuple[int, int, str]
+]:
+    """`(start, end, kind)` for every piece of debris in `text`."""
+    found = []
+    for m in pattern.finditer(text):
+        kind = m.lastgroup or ""
+        if kind == _BRACKET[0] and not _is_placeholder(m.group()[1:-1], words):
+            continue
+        found.append((m.start(), m.end(), kind))
+    return found
+
+
+def _whole_value_standin(value: str) -> bool:
+    return value.strip(_STANDIN_STRIP).casefold() in _STANDIN_VALUES
+
+
+def check_template_debris(view: DraftView, policy: GuardrailPolicy) -> list[Violation]:
+    """Unresolved placeholders in every field, in attributes, and in URLs however encoded."""
+    lexicon = load_lexicon(policy.lexicon_version)
+    pattern = debris_pattern(lexicon.debris_markers + policy.debris_markers)
+    words = lexicon.placeholder_words
+    out = []
+    for name, visible in view.visible.items():
+        for start, end, kind in find_debris(visible.text, pattern, words):
+            span = visible.source_span(start, end)
+            out.append(Violation(name, span, TEMPLATE_DEBRIS, DETAILS[kind]))
+        for attr in view.attributes[name]:
+            for _, _, kind in find_debris(attr.value, pattern, words):
+                detail = f"{DETAILS[kind]} in an HTML {attr.name} attribute"
+                out.append(Violation(name, attr.span, TEMPLATE_DEBRIS, detail))
+        for link in view.links[name]:
+            if link.origin == "text" and "%" in view.raw[name][link.span[0] : link.span[1]]:
+                for _, _, kind in find_debris(link.url, pattern, words):
+                    detail = f"{DETAILS[kind]} in a URL"
+                    out.append(Violation(name, link.span, TEMPLATE_DEBRIS, detail))
+        if name != "body" and _whole_value_standin(visible.text):
+            span = (0, len(view.raw[name]))
+            out.append(Violation(name, span, TEMPLATE_DEBRIS, "literal stand-in value"))
+    return out

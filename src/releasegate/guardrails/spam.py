@@ -1,0 +1,94 @@
+"""spam_marker: deliverability red flags a cold e-mail must not carry.
+
+Phrases from the versioned list (plus the user's), on whole words only; runs of "!"; an all-caps
+subject with enough letters to mean it; link-shortener hosts matched exactly; more links than the
+length of the draft carries.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from .lexicon import load_lexicon
+from .links import Link, host_of, is_listed_host
+from .policy import GuardrailPolicy
+from .view import DraftView
+from .violation import SPAM_MARKER, Violation
+
+__all__ = ["check_spam", "phrase_pattern"]
+
+_REPLY_PREFIX = re.compile(r"^(?:\s*(?:re|fwd?|aw|sv|tr)\s*:\s*)+", re.I)
+_URL_KEY = re.compile(r"^(?:[a-z][a-z0-9+.\-]*://)?(?:www\.)?")
+
+
+def _phrase_regex(phrase: str) -> str:
+    words = [re.escape(w).replace("'", "['’]").replace("’", "['’]") for w in phrase.split()]
+    body = r"\s+".join(words)
+    head = r"(?<!\w)" if phrase[0].isalnum() else r"(?<![\w$])"
+    tail = r"(?!\w)" if phrase[-1].isalnum() else ""
+    return head + body + tail
+
+
+@lru_cache(maxsize=16)
+def phrase_pattern(phrases: tuple[str, ...], ignored: tuple[str, ...] = ()) -> re.Pattern[str]:
+    """One case-insensitive pattern for every phrase, longest first, minus the ignored ones."""
+    drop = {p.casefold() for p in ignored}
+    keep = sorted({p for p in phrases if p.casefold() not in drop}, key=lambda p: (-len(p), p))
+    if not keep:
+        return re.compile(r"(?!)")
+    return re.compile("|".join(map(_phrase_regex, keep)), re.I)
+
+
+@lru_cache(maxsize=8)
+def _exclamations(run: int) -> re.Pattern[str]:
+    return re.compile(rf"!(?:[ \t]*!){{{run - 1},}}")
+
+
+def _all_caps(subject: str, min_letters: int) -> bool:
+    text = _REPLY_PREFIX.sub("", subject)
+    upper = sum(1 for c in text if c.isupper())
+    lower = sum(1 for c in text if c.islower())
+    return upper >= min_letters and upper >= 9 * lower
+
+
+def _link_key(url: str) -> str:
+    return _URL_KEY.sub("", url.strip().lower()).rstrip("/")
+
+
+def _too_many_links(links: list[Link], words: int, policy: GuardrailPolicy) -> Link | None:
+    """The first link past what a draft of `words` words carries, if any."""
+    allowed = policy.max_links + words // policy.words_per_link
+    seen: set[str] = set()
+    for link in sorted((k for k in links if k.clickable), key=lambda k: k.span):
+        seen.add(_link_key(link.url))
+        if len(seen) > allowed:
+            return link
+    return None
+
+
+def check_spam(view: DraftView, policy: GuardrailPolicy) -> list[Violation]:
+    """Spam phrases, "!" runs, an all-caps subject, shortener hosts and link density."""
+    lexicon = load_lexicon(policy.lexicon_version)
+    phrases = phrase_pattern(lexicon.spam_phrases + policy.spam_phrases, policy.ignore_spam_phrases)
+    bangs = _exclamations(policy.exclamation_run)
+    hosts = lexicon.shortener_hosts | frozenset(policy.shortener_hosts)
+    out = []
+    for name, visible in view.visible.items():
+        for m in phrases.finditer(visible.text):
+            out.append(Violation(name, visible.source_span(*m.span()), SPAM_MARKER, "spam phrase"))
+        for m in bangs.finditer(visible.text):
+            span = visible.source_span(*m.span())
+            out.append(Violation(name, span, SPAM_MARKER, "run of exclamation marks"))
+        for link in view.links[name]:
+            if is_listed_host(host_of(link.url), hosts):
+                out.append(Violation(name, link.span, SPAM_MARKER, "link shortener host"))
+    subject = view.visible["subject"].text
+    if _all_caps(subject, policy.caps_min_letters):
+        span = (0, len(view.raw["subject"]))
+        out.append(Violation("subject", span, SPAM_MARKER, "all-caps subject"))
+    body = view.visible["body"]
+    extra = _too_many_links(view.links["body"], len(body.text.split()), policy)
+    if extra is not None:
+        out.append(Violation("body", extra.span, SPAM_MARKER, "too many links for the length"))
+    return out
