@@ -43,13 +43,13 @@ app.add_typer(db_app, name="db")
 
 # Piped output (CI logs, `make demo | less`) gets a wide page instead of Rich's 80 columns.
 out = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
-err = Console(stderr=True, highlight=False)
+err = Console(stderr=True, highlight=False, width=None if sys.stderr.isatty() else 160)
 
 DbOption = Annotated[str | None, typer.Option(
-    "--db", help="SQLAlchemy URL or SQLite file path [env: RELEASEGATE_DB; default releasegate.db]",
+    "--db", help="SQLAlchemy URL or SQLite path [env: RELEASEGATE_DB; default releasegate.db]",
     show_default=False)]
 ConfigOption = Annotated[str | None, typer.Option(
-    "--config", help="releasegate.toml to read [env: RELEASEGATE_CONFIG; default ./releasegate.toml]",
+    "--config", help="Config file [env: RELEASEGATE_CONFIG; default ./releasegate.toml]",
     show_default=False)]
 JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout only.")]
 

@@ -114,7 +114,8 @@ def _evidence(stats: WindowStats, baseline: WindowStats | None, policy: GatePoli
 Rule = Callable[[WindowStats, WindowStats | None, GatePolicy], "tuple[Outcome, str] | None"]
 
 
-def _safety(stats: WindowStats, _b: WindowStats | None, _p: GatePolicy) -> tuple[Outcome, str] | None:
+def _safety(stats: WindowStats, _b: WindowStats | None, _p: GatePolicy
+            ) -> tuple[Outcome, str] | None:
     safety = stats.safety_pass_rate
     if safety is None or safety >= 1:
         return None
@@ -179,7 +180,8 @@ def _promote(stats: WindowStats, _b: WindowStats | None, policy: GatePolicy
     rate, floor = stats.success_rate, policy.exact("success_floor")
     if rate is None or rate < floor:
         return None
-    return "PROMOTE", f"success {show(rate, floor)} ≥ {policy.success_floor}, safety 1.0, n={stats.n}"
+    shown = show(rate, floor)
+    return "PROMOTE", f"success {shown} ≥ {policy.success_floor}, safety 1.0, n={stats.n}"
 
 
 def _borderline(stats: WindowStats, _b: WindowStats | None, policy: GatePolicy

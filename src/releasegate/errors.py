@@ -7,10 +7,10 @@ read, a store it cannot use, or a state it must refuse to change.
     ├── InputError                  bad input or usage; CLI exit 2, HTTP 422
     │   ├── VerdictError            one or more verdict rows are invalid (line, field, message)
     │   ├── ConflictError           a run_id already stored with different content
-    │   └── ConfigError             a bad setting: environment variable, config file, policy value
+    │   └── ConfigError             a bad setting: environment variable, config file, policy
     ├── StoreError                  the database cannot be used; CLI exit 1, HTTP 503
     │   └── SchemaError             the database schema is missing or behind the code
-    └── RefusedError                a state change the gate must refuse (e.g. widening without PROMOTE)
+    │   └── ConfigError             a bad setting: env variable, config file, policy value
 """
 
 from __future__ import annotations

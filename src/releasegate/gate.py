@@ -13,7 +13,7 @@ from releasegate.decision import Decision, release_decision
 from releasegate.policy import DEFAULT_POLICY, GatePolicy
 from releasegate.store import DecisionRecord, Store
 from releasegate.verdicts import epoch_us
-from releasegate.window import WindowSpec, WindowStats
+from releasegate.window import ALL_TIME, WindowSpec, WindowStats
 
 __all__ = ["Gate", "GateMode", "OverviewRow", "utc_now"]
 
@@ -59,7 +59,7 @@ class Gate:
         return control if control is not None and control != version else None
 
     def evaluate(self, graph: str, version: str, *, baseline: str | None = None,
-                 judge: str | None = None, window: WindowSpec = WindowSpec()) -> Decision:
+                 judge: str | None = None, window: WindowSpec = ALL_TIME) -> Decision:
         """Decide without persisting (what `windows` and dry runs use)."""
         stats, prior = self.store.decision_windows(
             graph, version, self.baseline_for(graph, version, baseline), judge, window,
@@ -70,7 +70,7 @@ class Gate:
         return Decision(decision.decision, decision.reason, decision.source, evidence)
 
     def decide(self, graph: str, version: str, *, baseline: str | None = None,
-               judge: str | None = None, window: WindowSpec = WindowSpec()) -> DecisionRecord:
+               judge: str | None = None, window: WindowSpec = ALL_TIME) -> DecisionRecord:
         """Decide, persist (append-only), then run the actions for the gate's mode."""
         decision = self.evaluate(graph, version, baseline=baseline, judge=judge, window=window)
         decided_at = epoch_us(self.clock())

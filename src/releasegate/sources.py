@@ -182,22 +182,25 @@ _EXTENSIONS: Final[dict[str, Format]] = {
 }
 
 
+def _peekable(stream: IO[bytes]) -> io.BufferedReader:
+    if isinstance(stream, io.BufferedReader):
+        return stream
+    return io.BufferedReader(io.BytesIO(stream.read()))
+
+
 def open_source(path: str, fmt: Format | None = None) -> Source:
     """Open a path (or "-" for stdin) as a Source; the format comes from the flag, the
     extension, or the first bytes."""
     if path == "-":
-        stream: IO[bytes] = io.BufferedReader(sys.stdin.buffer)  # type: ignore[arg-type]
-        return Source("<stdin>", stream, fmt or _sniff(stream.peek(64)), None)
+        stdin = _peekable(sys.stdin.buffer)
+        return Source("<stdin>", stdin, fmt or _sniff(stdin.peek(64)), None)
     file = Path(path)
     try:
-        handle = file.open("rb")
+        stream = io.BufferedReader(file.open("rb", buffering=0), 1 << 16)
+        size = file.stat().st_size
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror}") from None
-    chosen = fmt or _EXTENSIONS.get(file.suffix.lower())
-    if chosen is None or chosen == "json":
-        buffered = io.BufferedReader(handle)  # type: ignore[arg-type]
-        chosen = _sniff(buffered.peek(64)) if chosen is None else chosen
-        if chosen == "json" and _sniff(buffered.peek(64)) == "jsonl":
-            chosen = "jsonl"  # a .json file of one object per line
-        return Source(path, buffered, chosen, file.stat().st_size)
-    return Source(path, handle, chosen, file.stat().st_size)
+    chosen = fmt or _EXTENSIONS.get(file.suffix.lower()) or _sniff(stream.peek(64))
+    if chosen == "json" and _sniff(stream.peek(64)) == "jsonl":
+        chosen = "jsonl"  # a .json file holding one object per line
+    return Source(path, stream, chosen, size)

@@ -7,7 +7,6 @@ name so that a subject, a body or an e-mail address can never slip into the stor
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Annotated, Any, Final, Literal
@@ -26,8 +25,8 @@ from releasegate.timestamps import epoch_us, parse_rfc3339
 
 __all__ = [
     "FIELDS",
-    "ProblemsFound",
     "LEVELS",
+    "ProblemsFound",
     "Verdict",
     "decode_json_object",
     "epoch_us",
@@ -118,8 +117,10 @@ class Verdict(BaseModel):
 FIELDS: Final = tuple(Verdict.model_fields)
 
 
-def _reject_constant(name: str) -> float:
-    raise ValueError(f"{name} is not a number JSON allows")
+def _constant(name: str) -> float:
+    # JSON has no NaN or Infinity, but Python's reader accepts them. Decode them to floats so
+    # that validation refuses them *by field name* ("latency_ms: must be a finite number").
+    return float(name.lower().replace("infinity", "inf"))
 
 
 def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -132,13 +133,14 @@ def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 
 def decode_json_object(text: str | bytes) -> Any:
-    """Decode one JSON value strictly: no NaN/Infinity literals, no duplicate keys.
+    """Decode one JSON value; duplicate keys are refused (ValueError with a readable message).
 
-    Raises ValueError with a readable message.
+    NaN and Infinity literals decode to non-finite floats, which `parse_verdict` then refuses
+    naming the field.
     """
     try:
         return json.loads(
-            text, parse_constant=_reject_constant, object_pairs_hook=_no_duplicate_keys
+            text, parse_constant=_constant, object_pairs_hook=_no_duplicate_keys
         )
     except json.JSONDecodeError as exc:
         raise ValueError(f"invalid JSON: {exc.msg} at column {exc.colno}") from None
@@ -156,6 +158,11 @@ def _message(error: Mapping[str, Any]) -> str:
         return "unknown field (a verdict carries scores and codes only)"
     if kind == "missing":
         return "required field is missing"
+    if kind == "bool_type":
+        nullable = error["loc"] == ("passed",)
+        return "must be true or false" + (" (or null for an unscored run)" if nullable else "")
+    if kind in ("float_type", "float_parsing"):
+        return "must be a number"
     if kind == "finite_number":
         return "must be a finite number (NaN and infinities are refused)"
     if kind == "string_pattern_mismatch":

@@ -6,22 +6,23 @@ never enters a comparison that decides a release.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 from fractions import Fraction
-import re
-from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 
 from releasegate.timestamps import iso, parse_rfc3339
 
 __all__ = [
+    "ALL_TIME",
     "WindowSpec",
     "WindowStats",
-    "parse_when",
     "nearest_rank",
     "nearest_rank_value",
+    "parse_when",
     "wilson_interval",
 ]
 
@@ -130,6 +131,9 @@ class WindowSpec:
 
     def as_evidence(self) -> dict[str, Any]:
         return {"since": iso(self.since_us), "until": iso(self.until_us), "last": self.last}
+
+
+ALL_TIME: Final = WindowSpec()
 
 
 def parse_when(text: str, now: datetime) -> datetime:

@@ -23,7 +23,7 @@ from releasegate.verdicts import Verdict, epoch_us
 
 __all__ = ["IngestResult", "insert_batches", "verdict_row"]
 
-# Columns that make up a verdict's content; ingested_at_us and the created_at pair are handled apart.
+# The columns that make a verdict's content; ingested_at_us and created_at are handled apart.
 _CONTENT = (
     "target_graph", "prompt_version", "judge_version", "passed", "composite", "violations",
     "hard_violation", "levels_requested", "levels_scored", "latency_us", "cost_usd", "cohort",
