@@ -10,7 +10,7 @@ read, a store it cannot use, or a state it must refuse to change.
     │   └── ConfigError             a bad setting: environment variable, config file, policy
     ├── StoreError                  the database cannot be used; CLI exit 1, HTTP 503
     │   └── SchemaError             the database schema is missing or behind the code
-    │   └── ConfigError             a bad setting: env variable, config file, policy value
+    └── RefusedError                a state change the gate refuses (widening without PROMOTE)
 """
 
 from __future__ import annotations
