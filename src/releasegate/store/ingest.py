@@ -94,6 +94,15 @@ def _conflicts(conn: Connection, rows: Sequence[dict[str, Any]]) -> list[str]:
     return sorted(conflicts)
 
 
+def _insert(conn: Connection, statement: Any, rows: Sequence[dict[str, Any]]) -> int:
+    """Insert, skipping stored run_ids; returns how many rows were new."""
+    if conn.dialect.name == "sqlite":
+        return int(conn.execute(statement, list(rows)).rowcount)
+    # psycopg reports no per-batch rowcount for executemany: count the RETURNING rows instead.
+    returning = statement.returning(verdicts.c.run_id)
+    return len(conn.execute(returning, list(rows)).all())
+
+
 def insert_batches(engine: Engine, batches: Iterable[Sequence[dict[str, Any]]]) -> IngestResult:
     """Insert every batch in one transaction; any conflict rolls all of them back."""
     received = stored = 0
@@ -103,7 +112,7 @@ def insert_batches(engine: Engine, batches: Iterable[Sequence[dict[str, Any]]]) 
             for rows in batches:
                 if not rows:
                     continue
-                inserted = conn.execute(statement, list(rows)).rowcount
+                inserted = _insert(conn, statement, rows)
                 received += len(rows)
                 stored += inserted
                 if inserted < len(rows):
