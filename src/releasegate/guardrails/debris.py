@@ -8,14 +8,16 @@ the alternative that matched becomes the violation's detail; the matched text ne
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 from .lexicon import PlaceholderWords, load_lexicon
+from .trie import lowered, phrase_units, trie_regex
 from .policy import GuardrailPolicy
 from .view import DraftView
 from .violation import TEMPLATE_DEBRIS, Violation
 
-__all__ = ["DETAILS", "check_template_debris", "debris_pattern", "find_debris"]
+__all__ = ["DETAILS", "DebrisPatterns", "check_template_debris", "debris_patterns", "find_debris"]
 
 # Alternatives in priority order: at one position the first that matches wins, so the longer
 # syntaxes ({{…}}, {%…%}, [[…]]) come before the shorter ones they contain.
@@ -37,38 +39,58 @@ _SYNTAXES: tuple[tuple[str, str, str], ...] = (
     ("dunder", "double-underscore token", r"(?<!\w)__[A-Z][A-Z0-9_]{0,40}[A-Z0-9]__(?!\w)"),
     ("single_brace", "single-brace placeholder",
      r"(?<![{$!\w])\{\s*[A-Za-z_](?:\w+|\w*(?:\.[A-Za-z_]\w*)+)\s*(?:\|[^{}\n]{0,40})?\}"),
-    ("greeting_standin", "greeting with a stand-in name",
-     r"(?i:\b(?:hi|hello|hey|dear|greetings)\s*,?\s+(?:undefined|null|none|nil|nan)"
-     r"(?=\s*(?:[,!.:;]|$)))"),
-    ("greeting_empty", "greeting with an empty name", r"(?i:\b(?:hi|hello|hey|dear)[ \t]+,)"),
 )
 _MARKER = ("marker", "tool marker for a missing value")
 _BRACKET = ("bracket", "bracketed placeholder",
             r"\[[^\[\]{}<>\n]{1,60}\](?!\()|\{[^{}<>\n]{1,60}\}|<[^<>{}\n]{1,60}>")
 
-DETAILS: dict[str, str] = {name: detail for name, detail, _ in _SYNTAXES} | {
-    _MARKER[0]: _MARKER[1],
-    _BRACKET[0]: _BRACKET[1],
-}
 _STANDIN_VALUES = frozenset({"none", "null", "undefined", "n/a", "object object"})
 _STANDIN_STRIP = " \t\r\n\"'`()[]<>{}"
 
 
-def _literal(marker: str) -> str:
-    body = re.escape(marker)
-    head = r"(?<!\w)" if marker[0].isalnum() else ""
-    tail = r"(?!\w)" if marker[-1].isalnum() else ""
-    return head + body + tail
+# Word-start debris, matched on lower-cased text: a greeting to a stand-in or to nobody.
+_GREETING_WORDS = ("hi", "hello", "hey", "dear", "greetings")
+_GREETING_TAIL = (
+    r"(?:\s*,?\s+(?:undefined|null|none|nil|nan)(?=\s*(?:[,!.:;]|$))|[ \t]+,)"
+)
+_GREETINGS = (
+    ("greeting_standin", "greeting with a stand-in name", ""),
+    ("greeting_empty", "greeting with an empty name", ""),
+)
+DETAILS: dict[str, str] = {name: detail for name, detail, _ in _SYNTAXES + _GREETINGS} | {
+    _MARKER[0]: _MARKER[1],
+    _BRACKET[0]: _BRACKET[1],
+}
+# Every syntax starts with one of these signs: the scan jumps from sign to sign.
+_SIGNS = re.compile(r"[{%<*«\[#$_]")
+
+
+@dataclass(frozen=True, slots=True)
+class DebrisPatterns:
+    """`signs` runs at each sign, case-sensitive; `words` at word starts, on lower-cased text."""
+
+    signs: re.Pattern[str]
+    words: re.Pattern[str]
 
 
 @lru_cache(maxsize=16)
-def debris_pattern(markers: tuple[str, ...]) -> re.Pattern[str]:
-    """The one pattern: tool markers first (they may contain brackets), then every syntax."""
-    ordered = sorted(set(markers), key=lambda m: (-len(m), m))
-    parts = [f"(?P<{_MARKER[0]}>(?i:{'|'.join(map(_literal, ordered))}))"] if ordered else []
-    parts += [f"(?P<{name}>{rx})" for name, _, rx in _SYNTAXES]
-    parts.append(f"(?P<{_BRACKET[0]}>{_BRACKET[2]})")
-    return re.compile("|".join(parts))
+def debris_patterns(markers: tuple[str, ...]) -> DebrisPatterns:
+    signs = [f"(?P<{name}>{rx})" for name, _, rx in _SYNTAXES]
+    signs.append(f"(?P<{_BRACKET[0]}>{_BRACKET[2]})")
+    entries = [phrase_units(m) for m in set(markers)]
+    entries += [(*word, _GREETING_TAIL) for word in _GREETING_WORDS]
+    return DebrisPatterns(
+        signs=re.compile("|".join(signs)),
+        words=re.compile(trie_regex(entries, guard=r"(?<!\w.)")),
+    )
+
+
+def _word_kind(match: str) -> str:
+    """Which word-start entry matched: a greeting (to a stand-in or to nobody) or a marker."""
+    head = match.split(None, 1)[0].rstrip(",")
+    if head not in _GREETING_WORDS:
+        return _MARKER[0]
+    return _GREETINGS[1][0] if match.endswith(",") else _GREETINGS[0][0]
 
 
 def _is_placeholder(inner: str, words: PlaceholderWords) -> bool:
@@ -87,17 +109,35 @@ def _is_placeholder(inner: str, words: PlaceholderWords) -> bool:
     )
 
 
-def find_debris(text: str, pattern: re.Pattern[str], words: PlaceholderWords) -> list[
-    tuple[int, int, str]
-]:
-    """`(start, end, kind)` for every piece of debris in `text`."""
+def _sign_matches(
+    text: str, pattern: re.Pattern[str], words: PlaceholderWords
+) -> list[tuple[int, int, str]]:
+    """Try the syntaxes at each sign only; a bracket that is not a placeholder hides nothing."""
     found = []
-    for m in pattern.finditer(text):
+    pos = 0
+    while (sign := _SIGNS.search(text, pos)) is not None:
+        pos = sign.start() + 1
+        m = pattern.match(text, sign.start())
+        if m is None:
+            continue
         kind = m.lastgroup or ""
         if kind == _BRACKET[0] and not _is_placeholder(m.group()[1:-1], words):
             continue
         found.append((m.start(), m.end(), kind))
+        pos = max(m.end(), pos)
     return found
+
+
+def find_debris(
+    text: str, patterns: DebrisPatterns, words: PlaceholderWords
+) -> list[tuple[int, int, str]]:
+    """`(start, end, kind)` for every piece of debris in `text`, in order."""
+    found = _sign_matches(text, patterns.signs, words)
+    taken = [(s, e) for s, e, _ in found]
+    for m in patterns.words.finditer(lowered(text)):
+        if not any(s < m.end() and m.start() < e for s, e in taken):
+            found.append((m.start(), m.end(), _word_kind(m.group())))
+    return sorted(found)
 
 
 def _whole_value_standin(value: str) -> bool:
@@ -107,7 +147,7 @@ def _whole_value_standin(value: str) -> bool:
 def check_template_debris(view: DraftView, policy: GuardrailPolicy) -> list[Violation]:
     """Unresolved placeholders in every field, in attributes, and in URLs however encoded."""
     lexicon = load_lexicon(policy.lexicon_version)
-    pattern = debris_pattern(lexicon.debris_markers + policy.debris_markers)
+    pattern = debris_patterns(lexicon.debris_markers + policy.debris_markers)
     words = lexicon.placeholder_words
     out = []
     for name, visible in view.visible.items():

@@ -67,7 +67,10 @@ def find_links(visible: VisibleText, attrs: list[Attribute]) -> list[Link]:
         if a.name in ("href", "src", "action", "background")
         and not a.value.strip().lower().startswith(_NOT_LINKS)
     ]
-    for m in _URL_IN_TEXT.finditer(visible.text):
+    text = visible.text
+    if "/" not in text and "www." not in text.lower():  # no URL can be written without either
+        return links
+    for m in _URL_IN_TEXT.finditer(text):
         url = m.group().rstrip(_TRAILING)
         span = visible.source_span(m.start(), m.start() + len(url))
         links.append(Link(span, decode_url(url) if "%" in url else url, "text"))

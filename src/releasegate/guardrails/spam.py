@@ -13,6 +13,7 @@ from functools import lru_cache
 from .lexicon import load_lexicon
 from .links import Link, host_of, is_listed_host
 from .policy import GuardrailPolicy
+from .trie import lowered, phrase_units, trie_regex
 from .view import DraftView
 from .violation import SPAM_MARKER, Violation
 
@@ -22,22 +23,12 @@ _REPLY_PREFIX = re.compile(r"^(?:\s*(?:re|fwd?|aw|sv|tr)\s*:\s*)+", re.I)
 _URL_KEY = re.compile(r"^(?:[a-z][a-z0-9+.\-]*://)?(?:www\.)?")
 
 
-def _phrase_regex(phrase: str) -> str:
-    words = [re.escape(w).replace("'", "['’]").replace("’", "['’]") for w in phrase.split()]
-    body = r"\s+".join(words)
-    head = r"(?<!\w)" if phrase[0].isalnum() else r"(?<![\w$])"
-    tail = r"(?!\w)" if phrase[-1].isalnum() else ""
-    return head + body + tail
-
-
 @lru_cache(maxsize=16)
 def phrase_pattern(phrases: tuple[str, ...], ignored: tuple[str, ...] = ()) -> re.Pattern[str]:
-    """One case-insensitive pattern for every phrase, longest first, minus the ignored ones."""
+    """One pattern for every phrase but the ignored ones; it runs on lower-cased text."""
     drop = {p.casefold() for p in ignored}
-    keep = sorted({p for p in phrases if p.casefold() not in drop}, key=lambda p: (-len(p), p))
-    if not keep:
-        return re.compile(r"(?!)")
-    return re.compile("|".join(map(_phrase_regex, keep)), re.I)
+    keep = [phrase_units(p) for p in sorted(set(phrases)) if p.casefold() not in drop]
+    return re.compile(rf"(?<![\w$]){trie_regex(keep)}")
 
 
 @lru_cache(maxsize=8)
@@ -47,8 +38,8 @@ def _exclamations(run: int) -> re.Pattern[str]:
 
 def _all_caps(subject: str, min_letters: int) -> bool:
     text = _REPLY_PREFIX.sub("", subject)
-    upper = sum(1 for c in text if c.isupper())
-    lower = sum(1 for c in text if c.islower())
+    upper = sum(map(str.isupper, text))
+    lower = sum(map(str.islower, text))
     return upper >= min_letters and upper >= 9 * lower
 
 
@@ -75,7 +66,7 @@ def check_spam(view: DraftView, policy: GuardrailPolicy) -> list[Violation]:
     hosts = lexicon.shortener_hosts | frozenset(policy.shortener_hosts)
     out = []
     for name, visible in view.visible.items():
-        for m in phrases.finditer(visible.text):
+        for m in phrases.finditer(lowered(visible.text)):
             out.append(Violation(name, visible.source_span(*m.span()), SPAM_MARKER, "spam phrase"))
         for m in bangs.finditer(visible.text):
             span = visible.source_span(*m.span())

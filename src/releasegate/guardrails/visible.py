@@ -37,16 +37,19 @@ _SPACES = "\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
 # Fullwidth and small-form ASCII look-alikes: NFKC gives back the ASCII character.
 _LOOKALIKES = "\ufe50-\ufe6b\uff01-\uff5e"
 
+# One split pattern. It starts with a character class, so the engine jumps from candidate to
+# candidate; a lookbehind on that first character then picks the branch.
 _SPECIAL = re.compile(
-    r"(<!--.*?(?:-->|\Z)"
-    r"|<(?:script|style|head|title|template)(?=[\s/>])[^>]*>.*?"
+    rf"([<&{_ZERO_WIDTH}{_SPACES}{_LOOKALIKES}\U000e0000-\U000e007f]"
+    r"(?:(?<=<)(?i:!--.*?(?:-->|\Z)"
+    r"|(?:script|style|head|title|template)(?=[\s/>])[^>]*>.*?"
     r"(?:</(?:script|style|head|title|template)\s*>|\Z)"
-    r"|<<\s*[A-Za-z_][^<>\n]{0,60}>>"
-    rf"|</?(?:{_BLOCK_TAGS}|{_INLINE_TAGS})(?=[\s/>])(?:[^>\"']|\"[^\"]*\"|'[^']*')*>"
-    r"|<[!?][^>]*>"
-    r"|&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});?"
-    rf"|[{_ZERO_WIDTH}{_SPACES}{_LOOKALIKES}]|[\U000e0000-\U000e007f])",
-    re.S | re.I,
+    r"|<\s*[A-Za-z_][^<>\n]{0,60}>>"
+    rf"|/?(?:{_BLOCK_TAGS}|{_INLINE_TAGS})(?=[\s/>])(?:[^>\"']|\"[^\"]*\"|'[^']*')*>"
+    r"|[!?][^>]*>)"
+    r"|(?<=&)(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});?"
+    r"|(?<=[^<&])))",
+    re.S,  # case-insensitive only inside the tag branch: re.I would cost the jump above
 )
 _NEEDS_WORK = re.compile(rf"[<&{_ZERO_WIDTH}{_SPACES}{_LOOKALIKES}\U000e0000-\U000e007f]")
 _BLOCK = re.compile(rf"</?(?:{_BLOCK_TAGS})(?=[\s/>])", re.I)
@@ -121,10 +124,11 @@ class Attribute:
     value: str
 
 
-_TAG = re.compile(r"<[A-Za-z][^<>]*>")
+_ATTR_NAMES = r"(?i:href|src|alt|title|action|background)"
+# Only tags that carry one of the attributes; the pattern starts with "<", so the engine jumps.
+_TAG = re.compile(rf"<[A-Za-z][^<>]*?\s{_ATTR_NAMES}\s*=[^<>]*>")
 _ATTR = re.compile(
-    r"""\s(href|src|alt|title|action|background)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""",
-    re.I,
+    rf"""\s({_ATTR_NAMES})\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))"""
 )
 _URL_ATTRS = frozenset({"href", "src", "action", "background"})
 
