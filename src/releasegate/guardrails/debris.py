@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from .lexicon import PlaceholderWords, load_lexicon
-from .trie import lowered, phrase_units, trie_regex
 from .policy import GuardrailPolicy
+from .trie import lowered, phrase_units, trie_regex
 from .view import DraftView
 from .violation import TEMPLATE_DEBRIS, Violation
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
+from typing import Any
 
 from releasegate.errors import ConfigError
 
@@ -83,7 +84,7 @@ class GuardrailPolicy:
         if not isinstance(section, Mapping):
             raise ConfigError("guardrails: expected a table of settings")
         known = {f.name: f for f in fields(cls)}
-        changes: dict[str, object] = {}
+        changes: dict[str, Any] = {}
         for key, value in section.items():
             name = _ALIASES.get(key, key)
             if name not in known:

@@ -31,7 +31,9 @@ _INLINE_TAGS = (
     "time|tt|u|var|wbr|[a-z]{1,4}:[a-z][a-z0-9]*"
 )
 # Invisible in the rendered message: removed before scanning.
-_ZERO_WIDTH = "\u00ad\u034f\u061c\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufe00-\ufe0f\ufeff"
+_ZERO_WIDTH = (
+    "\u00ad\u034f\u061c\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufe00-\ufe0f\ufeff"
+)
 # Shown as a space.
 _SPACES = "\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
 # Fullwidth and small-form ASCII look-alikes: NFKC gives back the ASCII character.
