@@ -4,18 +4,19 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${BIN:-.venv/bin}
 DB=${DB:-demo.db}
+FLEET=${FLEET:-examples/fleet.jsonl}
 export RELEASEGATE_DB="$DB" RELEASEGATE_CONFIG=examples/releasegate.toml
 rg() { "$BIN/releasegate" "$@"; }
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
 rm -f "$DB" "$DB-wal" "$DB-shm"
 say "Generating the example fleet (seeded): examples/generate_fleet.py"
-"$BIN/python" examples/generate_fleet.py --seed 7 --out examples/fleet.jsonl
+"$BIN/python" examples/generate_fleet.py --seed 7 --out "$FLEET"
 
 say "Ingesting verdicts into $DB"
-rg ingest examples/fleet.jsonl
+rg ingest "$FLEET"
 say "Ingesting the same file again: idempotent on run_id"
-rg ingest examples/fleet.jsonl
+rg ingest "$FLEET"
 
 say "A file with bad rows is refused whole, each problem named by line and field"
 rg ingest examples/bad_verdicts.jsonl || echo "(exit code $?)"

@@ -70,7 +70,7 @@ class Source:
             if not raw.strip():
                 continue
             try:
-                text = raw.decode("utf-8")
+                text = raw.decode("utf-8").rstrip("\r\n")
             except UnicodeDecodeError:
                 yield self._problem(number, "(row)", "not valid UTF-8")
                 continue
