@@ -4,6 +4,29 @@ The public API. The pure core (verdicts, window statistics, the decision) needs 
 `Store` and `Gate` add persistence.
 """
 
+from releasegate.canary import (
+    Assignment,
+    CanaryRouter,
+    GraphSpec,
+    MemoryRollouts,
+    Registry,
+    RolloutState,
+    bucket,
+    load_registry,
+    parse_percent,
+    registry_from_tables,
+    resolve_version,
+)
+from releasegate.canary.outcomes import CohortReport, cohort_report, two_proportion_z
+from releasegate.canary.rollout import RolloutController
+from releasegate.canary.stamping import (
+    canary_metadata,
+    record_touch,
+    stamp_run_config,
+    verdict_stamp,
+)
+from releasegate.canary.state import RolloutEvent
+from releasegate.canary.status import RolloutStatus
 from releasegate.decision import EXIT_CODES, Decision, release_decision
 from releasegate.errors import (
     ConfigError,
@@ -30,18 +53,28 @@ __all__ = [
     "DEFAULT_HARD_CODES",
     "DEFAULT_POLICY",
     "EXIT_CODES",
+    "Assignment",
+    "CanaryRouter",
+    "CohortReport",
     "ConfigError",
     "ConflictError",
     "Decision",
     "DecisionRecord",
     "Gate",
     "GatePolicy",
+    "GraphSpec",
     "IngestReport",
     "InputError",
+    "MemoryRollouts",
     "OverviewRow",
     "Problem",
     "RefusedError",
+    "Registry",
     "ReleasegateError",
+    "RolloutController",
+    "RolloutEvent",
+    "RolloutState",
+    "RolloutStatus",
     "SchemaError",
     "Store",
     "StoreError",
@@ -50,10 +83,21 @@ __all__ = [
     "WindowSpec",
     "WindowStats",
     "__version__",
+    "bucket",
+    "canary_metadata",
+    "cohort_report",
     "ingest_sources",
+    "load_registry",
     "nearest_rank",
     "open_source",
+    "parse_percent",
     "parse_verdict",
+    "record_touch",
+    "registry_from_tables",
     "release_decision",
+    "resolve_version",
+    "stamp_run_config",
+    "two_proportion_z",
+    "verdict_stamp",
     "wilson_interval",
 ]

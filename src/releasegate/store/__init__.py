@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -13,15 +13,24 @@ from sqlalchemy import Engine
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, OperationalError
 
+from releasegate.canary.outcomes import CohortCounts
+from releasegate.canary.state import Cohort, RolloutEvent, RolloutState, StickyKey
 from releasegate.decision import Decision
 from releasegate.errors import StoreError
+from releasegate.store import rollouts as rollout_sql
 from releasegate.store.database import create_store_engine, ensure_schema
 from releasegate.store.decisions import DecisionRecord, decision_history, record_decision
 from releasegate.store.ingest import IngestResult, insert_batches
 from releasegate.store.windows import all_windows, window_stats
 from releasegate.window import WindowSpec, WindowStats
 
-__all__ = ["DecisionRecord", "IngestResult", "Store", "WindowSpec"]
+__all__ = ["DecisionRecord", "IngestResult", "RolloutPlan", "Store", "WindowSpec"]
+
+# A rollout change, decided from the current state and a look-up of a version's latest decision.
+RolloutPlan = Callable[
+    [RolloutState | None, Callable[[str], DecisionRecord | None]],
+    tuple[RolloutState | None, RolloutEvent | None],
+]
 
 
 class Store:
@@ -101,3 +110,65 @@ class Store:
                 limit: int | None = None) -> Sequence[DecisionRecord]:
         with self.snapshot() as conn:
             return decision_history(conn, graph, version, limit)
+
+    # --- Canary rollout (issue 4): state, audit trail, sticky cohorts, touches -----------------
+    # Store is itself a RolloutStateSource and a StickyBook, so `CanaryRouter(store, store)` works.
+
+    @contextmanager
+    def _rollout_write(self, what: str) -> Iterator[Connection]:
+        try:
+            with self.engine.connect().execution_options(releasegate_write=True) as conn, \
+                    conn.begin():
+                yield conn
+        except DBAPIError as exc:
+            raise StoreError(f"could not {what}: {str(exc.orig).splitlines()[0]}") from None
+
+    def rollout_state(self, graph: str) -> RolloutState | None:
+        with self.snapshot() as conn:
+            return rollout_sql.get_rollout(conn, graph)
+
+    def rollout_states(self) -> list[RolloutState]:
+        with self.snapshot() as conn:
+            return rollout_sql.list_rollouts(conn)
+
+    def rollout_history(self, graph: str, limit: int | None = None) -> list[RolloutEvent]:
+        with self.snapshot() as conn:
+            return rollout_sql.rollout_history(conn, graph, limit)
+
+    def change_rollout(self, graph: str, plan: RolloutPlan) -> RolloutEvent | None:
+        """Run `plan(state, latest_decision)` in one write transaction; store what it returns.
+
+        The plan may raise (a refusal), or return no event: then nothing is written.
+        """
+        with self._rollout_write("change the rollout") as conn:
+            state = rollout_sql.get_rollout(conn, graph, for_update=True)
+
+            def latest(version: str) -> DecisionRecord | None:
+                found = decision_history(conn, graph, version, 1)
+                return found[-1] if found else None
+
+            new_state, event = plan(state, latest)
+            if event is None:
+                return None
+            if new_state is not None:
+                rollout_sql.put_rollout(conn, new_state)
+            return rollout_sql.append_event(conn, event)
+
+    def sticky_cohort(self, key: StickyKey) -> Cohort | None:
+        with self.snapshot() as conn:
+            return rollout_sql.sticky_cohort(conn, key)
+
+    def claim(self, key: StickyKey, cohort: Cohort, bucket: int, at_us: int) -> Cohort:
+        with self._rollout_write("record a sticky assignment") as conn:
+            return rollout_sql.claim_sticky(conn, key, cohort, bucket, at_us)
+
+    def record_touch(self, *, graph: str, thread_id: str, cohort: Cohort, version_id: str,
+                     bucket: int | None, event: str, at_us: int) -> None:
+        with self._rollout_write("record a touch") as conn:
+            rollout_sql.insert_touch(conn, graph=graph, thread_id=thread_id, cohort=cohort,
+                                     version_id=version_id, bucket=bucket, event=event,
+                                     at_us=at_us)
+
+    def cohort_counts(self, graph: str, since_us: int | None = None) -> Sequence[CohortCounts]:
+        with self.snapshot() as conn:
+            return rollout_sql.cohort_counts(conn, graph, since_us)

@@ -20,7 +20,15 @@ from sqlalchemy import (
     Text,
 )
 
-__all__ = ["decisions", "metadata", "verdicts"]
+__all__ = [
+    "canary_assignments",
+    "canary_touches",
+    "decisions",
+    "metadata",
+    "rollout_events",
+    "rollouts",
+    "verdicts",
+]
 
 metadata = MetaData()
 
@@ -64,4 +72,70 @@ decisions = Table(
     Column("mode", String(16), nullable=False),
     Column("evidence", Text, nullable=False),
     Index("ix_decisions_version", "target_graph", "prompt_version", "decided_at_us"),
+)
+
+# --- Canary rollout (migration 0002) -------------------------------------------------------------
+# Percents are integer basis points (hundredths of a percent, 0..10000): exact, like the SPEC's
+# "at most two decimals".
+
+rollouts = Table(
+    "rollouts",
+    metadata,
+    Column("target_graph", String(128), primary_key=True),
+    Column("active_version", String(128), nullable=False),
+    Column("candidate_version", String(128), nullable=True),
+    Column("percent_bp", Integer, nullable=True),
+    Column("halted", Boolean, nullable=False),
+    Column("updated_at_us", BigInteger, nullable=False),
+    Column("updated_by", String(128), nullable=False),
+    Column("reason", Text, nullable=False),
+)
+
+# Append-only audit trail: who changed which rollout, when and why (and what the gate advised).
+rollout_events = Table(
+    "rollout_events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("target_graph", String(128), nullable=False),
+    Column("at_us", BigInteger, nullable=False),
+    Column("actor", String(128), nullable=False),
+    Column("action", String(32), nullable=False),
+    Column("mode", String(16), nullable=True),
+    Column("active_version", String(128), nullable=False),
+    Column("candidate_version", String(128), nullable=True),
+    Column("percent_before_bp", Integer, nullable=True),
+    Column("percent_bp", Integer, nullable=True),
+    Column("halted", Boolean, nullable=False),
+    Column("decision_id", Integer, nullable=True),
+    Column("reason", Text, nullable=False),
+    Index("ix_rollout_events_graph", "target_graph", "at_us", "id"),
+)
+
+# A sticky thread's first assignment, valid for one (control, candidate) pair: a promotion starts
+# a new pair, so stickiness starts afresh.
+canary_assignments = Table(
+    "canary_assignments",
+    metadata,
+    Column("target_graph", String(128), primary_key=True),
+    Column("control_version", String(128), primary_key=True),
+    Column("candidate_version", String(128), primary_key=True),
+    Column("thread_id", Text, primary_key=True),
+    Column("cohort", String(16), nullable=False),
+    Column("bucket", Integer, nullable=False),
+    Column("assigned_at_us", BigInteger, nullable=False),
+)
+
+# Online outcomes per routed touch: sent, error, replied. Outcomes per cohort are a GROUP BY away.
+canary_touches = Table(
+    "canary_touches",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("target_graph", String(128), nullable=False),
+    Column("thread_id", Text, nullable=False),
+    Column("cohort", String(16), nullable=False),
+    Column("version_id", String(128), nullable=False),
+    Column("bucket", Integer, nullable=True),
+    Column("event", String(16), nullable=False),
+    Column("at_us", BigInteger, nullable=False),
+    Index("ix_canary_touches_cohort", "target_graph", "cohort", "version_id", "event"),
 )
