@@ -28,7 +28,8 @@ _BLOCK_TAGS = (
 _INLINE_TAGS = (
     "a|abbr|b|bdi|bdo|big|button|cite|code|col|colgroup|del|dfn|em|font|i|img|input|ins|kbd|"
     "label|link|mark|meta|picture|q|s|samp|small|source|span|strike|strong|sub|summary|sup|"
-    "time|tt|u|var|wbr|[a-z]{1,4}:[a-z][a-z0-9]*"
+    "time|tt|u|var|wbr|head|title|script|style|template|noscript|iframe|svg|figure|figcaption|"
+    "base|area|map|video|audio|[a-z]{1,4}:[a-z][a-z0-9]*"
 )
 # Invisible in the rendered message: removed before scanning.
 _ZERO_WIDTH = (
@@ -69,8 +70,8 @@ _CHARS.update({cp: " " for cp in range(0x2000, 0x200B)})
 @lru_cache(maxsize=4096)
 def _shown(token: str) -> str:
     """What one special token shows to a reader."""
-    if token.startswith("<<"):
-        return token
+    if token.startswith("<<"):  # text, not a tag: only what is inside it needs decoding
+        return "<<" + _SPECIAL.sub(lambda m: _shown(m.group()), token[2:-2]) + ">>"
     if token.startswith("<"):
         return "\n" if _BLOCK.match(token) else ""
     if token.startswith("&"):
