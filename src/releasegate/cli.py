@@ -1,6 +1,7 @@
 """The `releasegate` command line: thin commands over the library.
 
-Exit codes (SPEC §4): 0 PROMOTE, 3 HOLD, 4 ROLLBACK, 2 bad input or usage, 1 unexpected failure.
+Exit codes (SPEC §4): 0 PROMOTE, 3 HOLD, 4 ROLLBACK, 2 bad input or usage, 1 unexpected failure,
+5 refused (a rollout change that no PROMOTE authorizes).
 Errors are mapped to exit codes in one place, `main`.
 """
 
@@ -18,8 +19,11 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 
+from releasegate.canary.registry import registry_from_tables
+from releasegate.canary.rollout import RolloutController
+from releasegate.cli_rollout import cohorts_command, rollout_app
 from releasegate.config import Settings, load_settings
-from releasegate.errors import InputError, ReleasegateError
+from releasegate.errors import InputError, RefusedError, ReleasegateError
 from releasegate.gate import Gate, utc_now
 from releasegate.ingestion import ingest_sources
 from releasegate.render import render_decision, render_history, render_ingest, render_windows
@@ -40,6 +44,8 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Database schema: check and upgrade.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+app.add_typer(rollout_app, name="rollout")
+app.command("cohorts")(cohorts_command)
 
 # Piped output (CI logs, `make demo | less`) gets a wide page instead of Rich's 80 columns.
 out = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
@@ -64,8 +70,11 @@ def _settings(db: str | None, config: str | None) -> Settings:
 @contextmanager
 def _gate(db: str | None, config: str | None) -> Iterator[Gate]:
     settings = _settings(db, config)
+    registry = registry_from_tables(settings.graphs, str(settings.config_path or ""))
     with Store.open(settings.db_url) as store:
-        yield Gate(store, policy=settings.policy, controls=settings.controls, mode=settings.mode)
+        rollout = RolloutController(store, registry, mode=settings.mode)
+        yield Gate(store, policy=settings.policy, controls=settings.controls, mode=settings.mode,
+                   actions=[rollout.on_decision])
 
 
 def _emit_json(value: Any) -> None:
@@ -232,6 +241,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InputError as exc:
         err.print(f"[red]error:[/red] {escape(str(exc))}")
         return 2
+    except RefusedError as exc:  # the gate's evidence does not authorize the change
+        err.print(f"[red]refused:[/red] {escape(str(exc))}")
+        return 5
     except ReleasegateError as exc:
         err.print(f"[red]error:[/red] {escape(str(exc))}")
         return 1

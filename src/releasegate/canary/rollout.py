@@ -56,7 +56,7 @@ def _decision_note(record: DecisionRecord | None, version: str, graph: str) -> s
 def _authorize(latest: Latest, graph: str, candidate: str, what: str) -> None:
     record = latest(candidate)
     if record is None or record.decision.decision != "PROMOTE":
-        raise RefusedError(f"refused: {what} needs a PROMOTE for candidate {candidate}; "
+        raise RefusedError(f"{what} needs a PROMOTE for candidate {candidate}; "
                            + _decision_note(record, candidate, graph))
 
 
@@ -98,7 +98,7 @@ class RolloutController:
                  ) -> tuple[RolloutState, RolloutEvent]:
             new = self._new_state(spec, state, actor=actor, reason=why)
             if new.candidate_version is None:
-                raise RefusedError(f"refused: {graph} has no candidate version "
+                raise RefusedError(f"{graph} has no candidate version "
                                    f"(control is {new.active_version}): nothing to roll out")
             if points == FULL_BASIS_POINTS:
                 _authorize(latest, graph, new.candidate_version, f"widening {graph} to 100%")
@@ -133,7 +133,7 @@ class RolloutController:
             current = self._new_state(spec, state, actor=actor, reason=why)
             candidate = current.candidate_version
             if candidate is None:
-                raise RefusedError(f"refused: {graph} has no candidate to promote "
+                raise RefusedError(f"{graph} has no candidate to promote "
                                    f"(control is {current.active_version})")
             _authorize(latest, graph, candidate, f"promoting {candidate} on {graph}")
             new = replace(current, active_version=candidate, candidate_version=None,
