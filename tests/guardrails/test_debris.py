@@ -169,5 +169,7 @@ def test_span_indexes_the_original_value_and_covers_the_hidden_token(body: str) 
 
 
 def test_detail_never_contains_the_offending_text() -> None:
-    for v in check_draft("Hi {{secret_field}} [Your Name] <a href='https://x.co/%7B%7Bsecret%7D%7D'>"):
+    for v in check_draft(
+        "Hi {{secret_field}} [Your Name] <a href='https://x.co/%7B%7Bsecret%7D%7D'>"
+    ):
         assert "secret" not in v.detail and "{{" not in v.detail

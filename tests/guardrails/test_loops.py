@@ -13,7 +13,12 @@ def test_the_same_call_past_the_limit_is_a_loop_whatever_the_key_order() -> None
         {"name": "search", "args": {"q": "acme", "limit": 5}},
     ]
     (v,) = detect_loops(trace)
-    assert (v.code, v.field, v.span, v.detail) == ("loop_detected", "trace", (0, 4), "repeated tool call")
+    assert (v.code, v.field, v.span, v.detail) == (
+        "loop_detected",
+        "trace",
+        (0, 4),
+        "repeated tool call",
+    )
 
 
 def test_successful_calls_are_still_a_loop() -> None:

@@ -50,7 +50,9 @@ def test_an_empty_section_is_the_default() -> None:
         ({"exclamation_run": 1}, "guardrails.exclamation_run"),
     ],
 )
-def test_a_bad_key_or_value_is_a_config_error_naming_the_key(section: dict[str, object], named: str) -> None:
+def test_a_bad_key_or_value_is_a_config_error_naming_the_key(
+    section: dict[str, object], named: str
+) -> None:
     with pytest.raises(ConfigError, match=named.replace(".", r"\.")):
         GuardrailPolicy.from_mapping(section)
 

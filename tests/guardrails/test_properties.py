@@ -8,19 +8,38 @@ from hypothesis import strategies as st
 from releasegate.guardrails import TEMPLATE_DEBRIS, check_draft
 
 WORDS = st.sampled_from(
-    "the team pricing options Denver Thursday call onboarding summary 20% to 30% [1] [PDF] "
-    "{1, 2, 3} {a, b} :-) ;) Q3 ROI ACME interact freelancer notes attached review next week "
-    "50% Re: (see) x < y - , . ? thanks habit.ly".split()
+    ["the", "team", "pricing", "options", "Denver", "Thursday", "call", "onboarding", "summary", "20%", "to", "30%", "[1]", "[PDF]", "{1,", "2,", "3}", "{a,", "b}", ":-)", ";)", "Q3", "ROI", "ACME", "interact", "freelancer", "notes", "attached", "review", "next", "week", "50%", "Re:", "(see)", "x", "<", "y", "-", ",", ".", "?", "thanks", "habit.ly"]
 )
 CLEAN = st.lists(WORDS, min_size=1, max_size=60).map(" ".join)
 TOKENS = st.sampled_from(
-    ["{{first_name}}", "{{ company }}", "{FirstName}", "%FIRSTNAME%", "*|FNAME|*", "${name}",
-     "<<Name>>", "«Name»", "[[name]]", "#firstname#", "{!Contact.FirstName}", "[Your Name]",
-     "%%Token%%", "[Company Name]"]
+    [
+        "{{first_name}}",
+        "{{ company }}",
+        "{FirstName}",
+        "%FIRSTNAME%",
+        "*|FNAME|*",
+        "${name}",
+        "<<Name>>",
+        "«Name»",
+        "[[name]]",
+        "#firstname#",
+        "{!Contact.FirstName}",
+        "[Your Name]",
+        "%%Token%%",
+        "[Company Name]",
+    ]
 )
 WRAPPERS = st.sampled_from(
-    ["<b>{}</b>", "<span style='x'>{}</span>", "<p>{}</p>", "<i><u>{}</u></i>", "&nbsp;{}&nbsp;",
-     "<a href='https://example.com'>{}</a>", "<font color=red>{}</font>", "\u200b{}\u200b"]
+    [
+        "<b>{}</b>",
+        "<span style='x'>{}</span>",
+        "<p>{}</p>",
+        "<i><u>{}</u></i>",
+        "&nbsp;{}&nbsp;",
+        "<a href='https://example.com'>{}</a>",
+        "<font color=red>{}</font>",
+        "\u200b{}\u200b",
+    ]
 )
 
 
@@ -61,7 +80,9 @@ def test_splitting_a_token_with_empty_tags_or_zero_width_characters_never_hides_
     token: str, cuts: int, data: st.DataObject
 ) -> None:
     filler = data.draw(st.sampled_from(["<span></span>", "\u200b", "<b></b>", "&#8203;", "\u00ad"]))
-    positions = sorted(data.draw(st.lists(st.integers(1, len(token) - 1), min_size=1, max_size=cuts)))
+    positions = sorted(
+        data.draw(st.lists(st.integers(1, len(token) - 1), min_size=1, max_size=cuts))
+    )
     pieces, last = [], 0
     for p in positions:
         pieces.append(token[last:p])

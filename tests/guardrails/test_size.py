@@ -14,17 +14,33 @@ def codes(body: str, subject: str = "", policy: GuardrailPolicy | None = None) -
 @pytest.mark.parametrize(
     "body",
     [
-        "", "   \n\t", "\u200b\u200c\ufeff", "\u00a0\u00a0", "<p>&nbsp;</p>", "<p></p><br/>",
+        "",
+        "   \n\t",
+        "\u200b\u200c\ufeff",
+        "\u00a0\u00a0",
+        "<p>&nbsp;</p>",
+        "<p></p><br/>",
         "<html><head><style>p{}</style></head><body><div>&#8203;</div></body></html>",
-        "(empty)", "None", "null", "undefined", "N/A", "<p>None</p>", "'None'", "[empty]",
-        "...", "—", "<p>-</p>",
+        "(empty)",
+        "None",
+        "null",
+        "undefined",
+        "N/A",
+        "<p>None</p>",
+        "'None'",
+        "[empty]",
+        "...",
+        "—",
+        "<p>-</p>",
     ],
 )
 def test_nothing_a_reader_would_see_is_an_empty_draft(body: str) -> None:
     assert EMPTY_DRAFT in codes(body)
 
 
-@pytest.mark.parametrize("body", ["Hi", "Thanks, Sam", "<p>Ok</p>", "None of the options fit, Sam."])
+@pytest.mark.parametrize(
+    "body", ["Hi", "Thanks, Sam", "<p>Ok</p>", "None of the options fit, Sam."]
+)
 def test_short_real_text_is_not_empty(body: str) -> None:
     assert EMPTY_DRAFT not in codes(body)
 

@@ -53,12 +53,16 @@ def test_exclamation_runs_over_the_limit_are_flagged() -> None:
     assert spam("Great news!! Thanks!") == []
 
 
-@pytest.mark.parametrize("subject", ["FREE MONEY INSIDE", "RE: LAST CHANCE TO JOIN", "URGENT REPLY NEEDED"])
+@pytest.mark.parametrize(
+    "subject", ["FREE MONEY INSIDE", "RE: LAST CHANCE TO JOIN", "URGENT REPLY NEEDED"]
+)
 def test_all_caps_subject_is_flagged(subject: str) -> None:
     assert "all-caps subject" in spam("Hello there.", subject)
 
 
-@pytest.mark.parametrize("subject", ["QBR", "Re: Q3 ROI for ACME", "ACME <> IBM", "Notes from Tuesday", ""])
+@pytest.mark.parametrize(
+    "subject", ["QBR", "Re: Q3 ROI for ACME", "ACME <> IBM", "Notes from Tuesday", ""]
+)
 def test_acronyms_and_mixed_case_subjects_are_fine(subject: str) -> None:
     assert spam("Hello there.", subject) == []
 
@@ -80,7 +84,12 @@ def test_link_shorteners_are_flagged_by_host(body: str) -> None:
 
 @pytest.mark.parametrize(
     "body",
-    ["See habit.ly/x", "See https://rabbit.ly/x", "See https://microsoft.co/x", "Mail sam@bit.ly.example"],
+    [
+        "See habit.ly/x",
+        "See https://rabbit.ly/x",
+        "See https://microsoft.co/x",
+        "Mail sam@bit.ly.example",
+    ],
 )
 def test_hosts_that_only_look_like_shorteners_are_fine(body: str) -> None:
     assert "link shortener host" not in spam(body)

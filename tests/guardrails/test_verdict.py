@@ -14,7 +14,12 @@ IDS = {"run_id": "run-1", "target_graph": "composer", "prompt_version": "v2"}
 
 def test_clean_draft_and_passing_judge_make_a_passing_row() -> None:
     row = verdict_from_checks(check_draft("Hi Dana, thanks."), passed=True, composite=0.9, **IDS)
-    assert row == IDS | {"passed": True, "composite": 0.9, "violations": [], "hard_violation": False}
+    assert row == IDS | {
+        "passed": True,
+        "composite": 0.9,
+        "violations": [],
+        "hard_violation": False,
+    }
 
 
 def test_a_hard_violation_fails_the_run_and_sets_the_veto() -> None:
@@ -52,7 +57,9 @@ def test_the_row_carries_no_text() -> None:
         ({"levels_scored": ["outcome", "vibes"]}, "levels_scored"),
     ],
 )
-def test_bad_values_raise_a_verdict_error_naming_the_field(change: dict[str, object], field: str) -> None:
+def test_bad_values_raise_a_verdict_error_naming_the_field(
+    change: dict[str, object], field: str
+) -> None:
     args: dict[str, object] = dict(IDS) | {"passed": True} | change
     with pytest.raises(VerdictError, match=field):
         verdict_from_checks([], **args)  # type: ignore[arg-type]
