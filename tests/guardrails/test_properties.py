@@ -8,7 +8,51 @@ from hypothesis import strategies as st
 from releasegate.guardrails import TEMPLATE_DEBRIS, check_draft
 
 WORDS = st.sampled_from(
-    ["the", "team", "pricing", "options", "Denver", "Thursday", "call", "onboarding", "summary", "20%", "to", "30%", "[1]", "[PDF]", "{1,", "2,", "3}", "{a,", "b}", ":-)", ";)", "Q3", "ROI", "ACME", "interact", "freelancer", "notes", "attached", "review", "next", "week", "50%", "Re:", "(see)", "x", "<", "y", "-", ",", ".", "?", "thanks", "habit.ly"]
+    [
+        "the",
+        "team",
+        "pricing",
+        "options",
+        "Denver",
+        "Thursday",
+        "call",
+        "onboarding",
+        "summary",
+        "20%",
+        "to",
+        "30%",
+        "[1]",
+        "[PDF]",
+        "{1,",
+        "2,",
+        "3}",
+        "{a,",
+        "b}",
+        ":-)",
+        ";)",
+        "Q3",
+        "ROI",
+        "ACME",
+        "interact",
+        "freelancer",
+        "notes",
+        "attached",
+        "review",
+        "next",
+        "week",
+        "50%",
+        "Re:",
+        "(see)",
+        "x",
+        "<",
+        "y",
+        "-",
+        ",",
+        ".",
+        "?",
+        "thanks",
+        "habit.ly",
+    ]
 )
 CLEAN = st.lists(WORDS, min_size=1, max_size=60).map(" ".join)
 TOKENS = st.sampled_from(
