@@ -14,7 +14,7 @@ from typing import Any, Final
 from releasegate.errors import Problem, VerdictError
 from releasegate.sources import Progress, Source
 from releasegate.store import Store
-from releasegate.store.ingest import verdict_row
+from releasegate.store.ingest import Row, verdict_row
 from releasegate.verdicts import ProblemsFound, parse_verdict
 
 __all__ = ["IngestReport", "ingest_sources"]
@@ -58,8 +58,8 @@ class _Collector:
 
 
 def _rows(sources: Iterable[Source], collector: _Collector, *, skip_invalid: bool,
-          now_us: int, progress: Progress | None) -> Iterator[list[dict[str, Any]]]:
-    batch: list[dict[str, Any]] = []
+          now_us: int, progress: Progress | None) -> Iterator[list[Row]]:
+    batch: list[Row] = []
     for source in sources:
         for record in source.records(progress):
             if record.problem is not None:

@@ -44,12 +44,25 @@ Code = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_.:-]{1,64}$")]
 Level = Literal["step", "trajectory", "outcome"]
 NonNegative = Annotated[float, Field(ge=0)]
 
+def _all_levels() -> list[str]:
+    return list(LEVELS)
+
+
 def level_mask(levels: Iterable[str]) -> int:
     """A set of eval levels as a 3-bit mask (step=1, trajectory=2, outcome=4)."""
     mask = 0
     for level in levels:
         mask |= _LEVEL_BIT[level]
     return mask
+
+
+_MASKS: Final = {tuple(levels): level_mask(levels) for levels in (LEVELS,)}
+
+
+def _mask(levels: list[str]) -> int:
+    key = tuple(levels)
+    mask = _MASKS.get(key)
+    return mask if mask is not None else level_mask(key)
 
 
 class Verdict(BaseModel):
@@ -63,9 +76,10 @@ class Verdict(BaseModel):
     judge_version: Name = "default"
     passed: bool | None
     composite: Annotated[float, Field(ge=0, le=1)] | None = None
-    violations: Annotated[list[Code], Field(max_length=64)] = []
+    # default_factory, not a literal default: pydantic deep-copies mutable defaults per row
+    violations: Annotated[list[Code], Field(max_length=64, default_factory=list)]
     hard_violation: bool = False
-    levels_requested: Annotated[list[Level], Field(min_length=1)] = list(LEVELS)
+    levels_requested: Annotated[list[Level], Field(min_length=1, default_factory=_all_levels)]
     levels_scored: list[Level] | None = None
     latency_ms: NonNegative | None = None
     cost_usd: NonNegative | None = None
@@ -92,13 +106,13 @@ class Verdict(BaseModel):
 
     @property
     def requested_mask(self) -> int:
-        return level_mask(self.levels_requested)
+        return _mask(self.levels_requested)
 
     @property
     def scored_mask(self) -> int:
         if self.levels_scored is None:
             return self.requested_mask
-        return level_mask(self.levels_scored)
+        return _mask(self.levels_scored)
 
     @property
     def fully_covered(self) -> bool:
@@ -124,24 +138,27 @@ def _constant(name: str) -> float:
 
 
 def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    obj: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in obj:
-            raise ValueError(f"duplicate key {key!r}")
-        obj[key] = value
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise ValueError(f"duplicate key {key!r}")
+            seen.add(key)
     return obj
 
 
-def decode_json_object(text: str | bytes) -> Any:
+_DECODER: Final = json.JSONDecoder(parse_constant=_constant, object_pairs_hook=_no_duplicate_keys)
+
+
+def decode_json_object(text: str) -> Any:
     """Decode one JSON value; duplicate keys are refused (ValueError with a readable message).
 
     NaN and Infinity literals decode to non-finite floats, which `parse_verdict` then refuses
     naming the field.
     """
     try:
-        return json.loads(
-            text, parse_constant=_constant, object_pairs_hook=_no_duplicate_keys
-        )
+        return _DECODER.decode(text)
     except json.JSONDecodeError as exc:
         raise ValueError(f"invalid JSON: {exc.msg} at column {exc.colno}") from None
     except RecursionError:

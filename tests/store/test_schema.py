@@ -68,3 +68,9 @@ def test_a_folder_that_does_not_exist_is_a_store_error(tmp_path: Path) -> None:
 ])
 def test_urls_and_plain_paths(given: str, expected: str) -> None:
     assert normalize_url(given) == expected
+
+
+def test_schema_head_constant_matches_the_migration_scripts() -> None:
+    from releasegate.store.database import SCHEMA_HEAD, alembic_head
+
+    assert SCHEMA_HEAD == alembic_head()

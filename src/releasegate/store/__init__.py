@@ -20,7 +20,7 @@ from releasegate.errors import StoreError
 from releasegate.store import rollouts as rollout_sql
 from releasegate.store.database import create_store_engine, ensure_schema
 from releasegate.store.decisions import DecisionRecord, decision_history, record_decision
-from releasegate.store.ingest import IngestResult, insert_batches
+from releasegate.store.ingest import IngestResult, Row, insert_batches
 from releasegate.store.windows import all_windows, window_stats
 from releasegate.window import WindowSpec, WindowStats
 
@@ -74,7 +74,7 @@ class Store:
         except DBAPIError as exc:
             raise StoreError(f"database error: {str(exc.orig).splitlines()[0]}") from None
 
-    def ingest(self, batches: Iterable[Sequence[dict[str, Any]]]) -> IngestResult:
+    def ingest(self, batches: Iterable[Sequence[Row]]) -> IngestResult:
         return insert_batches(self.engine, batches)
 
     def window(self, graph: str, version: str, judge: str | None, spec: WindowSpec,

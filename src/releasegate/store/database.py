@@ -8,21 +8,23 @@ from __future__ import annotations
 
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Final
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 
 from releasegate.errors import ConfigError, SchemaError, StoreError
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 __all__ = ["DEFAULT_URL", "create_store_engine", "ensure_schema", "normalize_url", "schema_status"]
 
 DEFAULT_URL = "releasegate.db"
+# The newest migration in store/migrations/versions. Opening a store compares against this
+# constant so that everyday commands never import Alembic; a test checks it against Alembic's head.
+SCHEMA_HEAD: Final = "0002"
 
 
 def normalize_url(url_or_path: str) -> str:
@@ -74,13 +76,19 @@ def create_store_engine(url_or_path: str) -> Engine:
 
 
 def _alembic_config(connection: Connection) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(files("releasegate.store") / "migrations"))
     config.attributes["connection"] = connection
     return config
 
 
-def _head() -> str:
+def alembic_head() -> str:
+    """The head revision as Alembic reads it from the migration scripts."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
     config = Config()
     config.set_main_option("script_location", str(files("releasegate.store") / "migrations"))
     head = ScriptDirectory.from_config(config).get_current_head()
@@ -92,14 +100,18 @@ def schema_status(engine: Engine) -> tuple[str | None, str]:
     """(current revision or None for an empty database, head revision)."""
     try:
         with engine.connect() as conn:
-            current = MigrationContext.configure(conn).get_current_revision()
+            if not inspect(conn).has_table("alembic_version"):
+                return None, SCHEMA_HEAD
+            current = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
     except DBAPIError as exc:
         raise StoreError(f"database unreachable: {_brief(exc)}") from None
-    return current, _head()
+    return current, SCHEMA_HEAD
 
 
 def upgrade(engine: Engine) -> tuple[str | None, str]:
     """Migrate to the head revision; returns (revision before, revision after)."""
+    from alembic import command
+
     before, head = schema_status(engine)
     try:
         with engine.begin() as conn:

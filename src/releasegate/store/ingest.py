@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 from sqlalchemy import Engine, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -19,16 +19,23 @@ from sqlalchemy.exc import DBAPIError
 
 from releasegate.errors import ConflictError, StoreError
 from releasegate.store.schema import verdicts
-from releasegate.verdicts import Verdict, epoch_us
+from releasegate.timestamps import epoch_us
+from releasegate.verdicts import Verdict
 
-__all__ = ["IngestResult", "insert_batches", "verdict_row"]
+__all__ = ["COLUMNS", "IngestResult", "Row", "insert_batches", "verdict_row"]
 
-# The columns that make a verdict's content; ingested_at_us and created_at are handled apart.
-_CONTENT = (
-    "target_graph", "prompt_version", "judge_version", "passed", "composite", "violations",
-    "hard_violation", "levels_requested", "levels_scored", "latency_us", "cost_usd", "cohort",
+COLUMNS: Final = (
+    "run_id", "target_graph", "prompt_version", "judge_version", "passed", "composite",
+    "violations", "hard_violation", "levels_requested", "levels_scored", "latency_us", "cost_usd",
+    "cohort", "created_at_us", "created_at_given", "ingested_at_us",
 )
-_CHUNK = 500
+Row = tuple[Any, ...]
+# Positions of a verdict's content in a Row: everything but run_id, the created_at pair
+# (compared apart: an omitted created_at matches any stored one) and ingested_at_us.
+_CONTENT: Final = tuple(range(1, 13))
+_CREATED: Final = COLUMNS.index("created_at_us")
+_GIVEN: Final = COLUMNS.index("created_at_given")
+_CHUNK: Final = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,78 +48,80 @@ class IngestResult:
         return self.received - self.stored
 
 
-def verdict_row(verdict: Verdict, now_us: int) -> dict[str, Any]:
-    """A Verdict as a row of the verdicts table."""
+def verdict_row(verdict: Verdict, now_us: int) -> Row:
+    """A Verdict as a row of the verdicts table, in COLUMNS order."""
     codes = verdict.violations
     created = verdict.created_at
-    return {
-        "run_id": verdict.run_id,
-        "target_graph": verdict.target_graph,
-        "prompt_version": verdict.prompt_version,
-        "judge_version": verdict.judge_version,
-        "passed": verdict.passed,
-        "composite": verdict.composite,
-        "violations": f",{','.join(codes)}," if codes else "",
-        "hard_violation": verdict.hard_violation,
-        "levels_requested": verdict.requested_mask,
-        "levels_scored": verdict.scored_mask,
-        "latency_us": verdict.latency_us,
-        "cost_usd": verdict.cost_usd,
-        "cohort": verdict.cohort,
-        "created_at_us": epoch_us(created) if created is not None else now_us,
-        "created_at_given": created is not None,
-        "ingested_at_us": now_us,
-    }
+    return (
+        verdict.run_id, verdict.target_graph, verdict.prompt_version, verdict.judge_version,
+        verdict.passed, verdict.composite, f",{','.join(codes)}," if codes else "",
+        verdict.hard_violation, verdict.requested_mask, verdict.scored_mask, verdict.latency_us,
+        verdict.cost_usd, verdict.cohort,
+        epoch_us(created) if created is not None else now_us, created is not None, now_us,
+    )
 
 
-def _insert_statement(conn: Connection) -> Any:
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    return dialect.insert(verdicts).on_conflict_do_nothing(index_elements=["run_id"])
-
-
-def _differs(new: dict[str, Any], stored: Any) -> bool:
-    if any(new[name] != getattr(stored, name) for name in _CONTENT):
+def _differs(new: Row, stored: Row) -> bool:
+    if any(new[i] != stored[i] for i in _CONTENT):
         return True
-    if new["created_at_given"]:
-        return not stored.created_at_given or stored.created_at_us != new["created_at_us"]
+    if new[_GIVEN]:
+        return not stored[_GIVEN] or stored[_CREATED] != new[_CREATED]
     return False
 
 
-def _conflicts(conn: Connection, rows: Sequence[dict[str, Any]]) -> list[str]:
+def _conflicts(conn: Connection, rows: Sequence[Row]) -> list[str]:
     """run_ids in `rows` whose stored content differs (includes duplicates within `rows`)."""
-    wanted: dict[str, list[dict[str, Any]]] = {}
+    wanted: dict[str, list[Row]] = {}
     for row in rows:
-        wanted.setdefault(row["run_id"], []).append(row)
+        wanted.setdefault(row[0], []).append(row)
+    columns = [verdicts.c[name] for name in COLUMNS]
     conflicts: list[str] = []
     ids = list(wanted)
     for start in range(0, len(ids), _CHUNK):
         chunk = ids[start:start + _CHUNK]
-        stored_rows = conn.execute(select(verdicts).where(verdicts.c.run_id.in_(chunk)))
-        for stored in stored_rows:
-            if any(_differs(new, stored) for new in wanted[stored.run_id]):
-                conflicts.append(stored.run_id)
+        for stored in conn.execute(select(*columns).where(verdicts.c.run_id.in_(chunk))):
+            normal = tuple(stored)
+            if any(_differs(new, normal) for new in wanted[normal[0]]):
+                conflicts.append(normal[0])
     return sorted(conflicts)
 
 
-def _insert(conn: Connection, statement: Any, rows: Sequence[dict[str, Any]]) -> int:
-    """Insert, skipping stored run_ids; returns how many rows were new."""
-    if conn.dialect.name == "sqlite":
-        return int(conn.execute(statement, list(rows)).rowcount)
-    # psycopg reports no per-batch rowcount for executemany: count the RETURNING rows instead.
-    returning = statement.returning(verdicts.c.run_id)
-    return len(conn.execute(returning, list(rows)).all())
+class _Inserter:
+    """INSERT ... ON CONFLICT (run_id) DO NOTHING, built once per transaction.
+
+    On SQLite the SQL goes straight to the driver's executemany with plain tuples: that call is
+    the bulk of an ingest. PostgreSQL takes the same statement through SQLAlchemy Core with
+    RETURNING, because psycopg reports no rowcount for executemany.
+    """
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self.sqlite = conn.dialect.name == "sqlite"
+        dialect = sqlite if self.sqlite else postgresql
+        statement = dialect.insert(verdicts).on_conflict_do_nothing(index_elements=["run_id"])
+        self.returning = statement.returning(verdicts.c.run_id)
+        marks = ", ".join("?" * len(COLUMNS))
+        self.sql = (f"INSERT INTO verdicts ({', '.join(COLUMNS)}) VALUES ({marks}) "
+                    "ON CONFLICT (run_id) DO NOTHING")
+
+    def __call__(self, rows: Sequence[Row]) -> int:
+        """Insert, skipping stored run_ids; returns how many rows were new."""
+        if self.sqlite:
+            return int(self.conn.exec_driver_sql(self.sql, list(rows)).rowcount)
+        params = [dict(zip(COLUMNS, row, strict=True)) for row in rows]
+        return len(self.conn.execute(self.returning, params).all())
 
 
-def insert_batches(engine: Engine, batches: Iterable[Sequence[dict[str, Any]]]) -> IngestResult:
+def insert_batches(engine: Engine, batches: Iterable[Sequence[Row]]) -> IngestResult:
     """Insert every batch in one transaction; any conflict rolls all of them back."""
     received = stored = 0
     try:
         with engine.connect().execution_options(releasegate_write=True) as conn, conn.begin():
-            statement = _insert_statement(conn)
+            insert = _Inserter(conn)
             for rows in batches:
                 if not rows:
                     continue
-                inserted = _insert(conn, statement, rows)
+                inserted = insert(rows)
                 received += len(rows)
                 stored += inserted
                 if inserted < len(rows):
