@@ -32,7 +32,8 @@ def _all_cases() -> list[dict[str, Any]]:
     return cases + (_cases(HANDED) if HANDED.exists() else [])
 
 
-@pytest.mark.parametrize("case", _all_cases(), ids=lambda c: f"{c['thread_id'][:20]}@{c['percent']!r}")
+@pytest.mark.parametrize("case", _all_cases(),
+                         ids=lambda c: f"{c['thread_id'][:20]}@{c['percent']!r}")
 def test_vectors_bucket_and_cohort(case: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
     """Published and handed vectors: the bucket, and the cohort resolve_version gives."""
     assert bucket(case["salt"], case["thread_id"]) == case["bucket"]
@@ -129,7 +130,8 @@ def test_observed_share_is_within_one_and_a_half_points(percent: str,
 
 
 INVALID = ["abc", "150", "-5", "100.01", "101", "12.345", "1e2", "50%", "+5", "-0", "nan", "NaN",
-           "inf", "-inf", "0x10", "1_0", "٥٠", "５０", "10,5", "5 0", "..5", "1.2.3", "true", "None",
+           "inf", "-inf", "0x10", "1_0", "٥٠", "５０", "10,5", "5 0", "..5", "1.2.3", "true",
+           "None",
            "½", "1" * 400]
 
 
