@@ -24,7 +24,7 @@ __all__ = ["DEFAULT_URL", "create_store_engine", "ensure_schema", "normalize_url
 DEFAULT_URL = "releasegate.db"
 # The newest migration in store/migrations/versions. Opening a store compares against this
 # constant so that everyday commands never import Alembic; a test checks it against Alembic's head.
-SCHEMA_HEAD: Final = "0002"
+SCHEMA_HEAD: Final = "0003"
 
 
 def normalize_url(url_or_path: str) -> str:

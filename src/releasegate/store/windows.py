@@ -33,7 +33,10 @@ v = verdicts.c
 
 def _hard(hard_codes: Iterable[str]) -> ColumnElement[bool]:
     found = [v.violations.contains(f",{code},", autoescape=True) for code in sorted(hard_codes)]
-    return or_(v.hard_violation, *found) if found else or_(v.hard_violation, false())
+    if not found:
+        return or_(v.hard_violation, false())
+    # Most rows carry no codes: test for that first so the LIKEs run only where codes exist.
+    return or_(v.hard_violation, and_(v.violations != "", or_(*found)))
 
 
 def _covered() -> ColumnElement[bool]:
@@ -103,7 +106,10 @@ def window_stats(conn: Connection, graph: str, version: str, judge: str | None,
             select(w.c.latency_us).where(w.c.latency_us.is_not(None))
             .order_by(w.c.latency_us).limit(1).offset(nearest_rank(k) - 1)
         ).scalar()
-    codes = conn.execute(select(w.c.violations).where(w.c.hard, w.c.violations != "")).scalars()
+    codes: Iterable[str] = []
+    if hard:
+        codes = conn.execute(select(w.c.violations).where(w.c.hard, w.c.violations != "")
+                             ).scalars()
     other = conn.execute(
         select(func.count()).select_from(verdicts).where(
             v.target_graph == graph, v.prompt_version == version, v.judge_version != judge,
