@@ -16,7 +16,6 @@ import time
 from pathlib import Path
 
 from datasets import OUT
-
 from releasegate.gate import Gate
 from releasegate.store import Store
 from releasegate.store.ingest import COLUMNS
@@ -73,7 +72,7 @@ def bare_exact_statistics(raw: sqlite3.Connection) -> None:
         raw.execute(P95, (*key, max(0, -(-95 * k // 100) - 1))).fetchone()
 
 
-def timed(call, calls: int) -> list[float]:  # noqa: ANN001
+def timed(call, calls: int) -> list[float]:
     samples = []
     for _ in range(calls):
         started = time.perf_counter()
@@ -120,7 +119,7 @@ def main() -> None:
           f"{statistics.median(decide) / statistics.median(exact):.2f}")
 
 
-def gate_window():  # noqa: ANN201
+def gate_window():
     from releasegate.window import ALL_TIME
 
     return ALL_TIME

@@ -16,7 +16,6 @@ import time
 from pathlib import Path
 
 from datasets import OUT, jsonl_file
-
 from releasegate.store import Store
 
 COLUMNS = ("run_id", "target_graph", "prompt_version", "judge_version", "passed", "composite",

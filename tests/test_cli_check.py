@@ -90,13 +90,20 @@ def test_stdin_dash_reads_a_draft() -> None:
     assert json.loads(result.stdout)["drafts"][0]["source"] == "<stdin>"
 
 
-def test_config_section_decides_which_codes_are_hard(tmp_path: Path) -> None:
+def test_the_policy_hard_set_decides_which_codes_are_hard(tmp_path: Path) -> None:
     config = tmp_path / "releasegate.toml"
-    config.write_text('[guardrails]\nhard = ["template_debris"]\n')
+    config.write_text('[policy]\nhard_codes = ["template_debris"]\n')
     draft = tmp_path / "d.txt"
     draft.write_text("Act now, it is 100% free")
     result = invoke(str(draft), "--config", str(config))
     assert result.exit_code == 0 and "spam_marker (soft)" in result.stdout
+
+
+def test_a_second_hard_set_under_guardrails_is_refused(tmp_path: Path) -> None:
+    config = tmp_path / "releasegate.toml"
+    config.write_text('[guardrails]\nhard = ["template_debris"]\n')
+    result = invoke(str(FIXTURES / "clean.html"), "--config", str(config))
+    assert isinstance(result.exception, InputError) and "[policy]" in str(result.exception)
 
 
 def test_bad_input_raises_an_input_error() -> None:

@@ -28,6 +28,7 @@ from releasegate.canary.stamping import (
 from releasegate.canary.state import RolloutEvent
 from releasegate.canary.status import RolloutStatus
 from releasegate.decision import EXIT_CODES, Decision, release_decision
+from releasegate.drafts import Draft, read_drafts
 from releasegate.errors import (
     ConfigError,
     ConflictError,
@@ -40,6 +41,16 @@ from releasegate.errors import (
     VerdictError,
 )
 from releasegate.gate import Gate, OverviewRow
+from releasegate.guardrails import (
+    DEFAULT_CHECKS,
+    DEFAULT_GUARDRAILS,
+    GuardrailPolicy,
+    TraceStep,
+    Violation,
+    check_draft,
+    detect_loops,
+    verdict_from_checks,
+)
 from releasegate.ingestion import IngestReport, ingest_sources
 from releasegate.policy import DEFAULT_HARD_CODES, DEFAULT_POLICY, GatePolicy
 from releasegate.sources import open_source
@@ -50,6 +61,8 @@ from releasegate.window import WindowSpec, WindowStats, nearest_rank, wilson_int
 __version__ = "0.1.0"
 
 __all__ = [
+    "DEFAULT_CHECKS",
+    "DEFAULT_GUARDRAILS",
     "DEFAULT_HARD_CODES",
     "DEFAULT_POLICY",
     "EXIT_CODES",
@@ -60,9 +73,11 @@ __all__ = [
     "ConflictError",
     "Decision",
     "DecisionRecord",
+    "Draft",
     "Gate",
     "GatePolicy",
     "GraphSpec",
+    "GuardrailPolicy",
     "IngestReport",
     "InputError",
     "MemoryRollouts",
@@ -78,26 +93,32 @@ __all__ = [
     "SchemaError",
     "Store",
     "StoreError",
+    "TraceStep",
     "Verdict",
     "VerdictError",
+    "Violation",
     "WindowSpec",
     "WindowStats",
     "__version__",
     "bucket",
     "canary_metadata",
+    "check_draft",
     "cohort_report",
+    "detect_loops",
     "ingest_sources",
     "load_registry",
     "nearest_rank",
     "open_source",
     "parse_percent",
     "parse_verdict",
+    "read_drafts",
     "record_touch",
     "registry_from_tables",
     "release_decision",
     "resolve_version",
     "stamp_run_config",
     "two_proportion_z",
+    "verdict_from_checks",
     "verdict_stamp",
     "wilson_interval",
 ]

@@ -21,6 +21,7 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColu
 
 from releasegate.canary.registry import registry_from_tables
 from releasegate.canary.rollout import RolloutController
+from releasegate.cli_check import check_command
 from releasegate.cli_rollout import cohorts_command, rollout_app
 from releasegate.config import Settings, load_settings
 from releasegate.errors import InputError, RefusedError, ReleasegateError
@@ -46,6 +47,7 @@ db_app = typer.Typer(help="Database schema: check and upgrade.", no_args_is_help
 app.add_typer(db_app, name="db")
 app.add_typer(rollout_app, name="rollout")
 app.command("cohorts")(cohorts_command)
+app.command("check")(check_command)
 
 # Piped output (CI logs, `make demo | less`) gets a wide page instead of Rich's 80 columns.
 out = Console(highlight=False, width=None if sys.stdout.isatty() else 160)

@@ -16,7 +16,7 @@ from typing import Annotated
 
 import typer
 
-from releasegate.config import load_settings
+from releasegate.config import guardrail_policy, load_settings
 from releasegate.drafts import Draft, read_drafts
 from releasegate.guardrails import GuardrailPolicy, Violation, check_draft
 
@@ -88,7 +88,7 @@ def check_command(
 ) -> None:
     """Check outbound drafts for template debris, spam markers, empty or oversized copy."""
     settings = load_settings(config=config)
-    policy = GuardrailPolicy.from_mapping(settings.guardrails)
+    policy = guardrail_policy(settings)
     stdin = typer.get_binary_stream("stdin") if "-" in files else None
     report = check_drafts(read_drafts(files, stdin=stdin), policy)
     rendered = _as_json(report, policy) if json_output else _as_text(report, policy)

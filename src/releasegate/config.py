@@ -8,15 +8,16 @@ from __future__ import annotations
 import os
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Final
 
 from releasegate.errors import ConfigError
+from releasegate.guardrails import GuardrailPolicy
 from releasegate.policy import DEFAULT_POLICY, GatePolicy
 from releasegate.store.database import DEFAULT_URL
 
-__all__ = ["CONFIG_FILE", "GATE_MODES", "Settings", "load_settings"]
+__all__ = ["CONFIG_FILE", "GATE_MODES", "Settings", "guardrail_policy", "load_settings"]
 
 CONFIG_FILE: Final = "releasegate.toml"
 GATE_MODES: Final = ("advisory", "enforce")
@@ -85,6 +86,23 @@ def _graphs(section: Mapping[str, Any], where: str) -> dict[str, Mapping[str, An
     return graphs
 
 
+def _guardrails(section: Any, where: str) -> Mapping[str, Any]:
+    if not isinstance(section, Mapping):
+        raise ConfigError(f"{where}[guardrails]: must be a table")
+    for key in ("hard", "hard_codes"):
+        if key in section:
+            raise ConfigError(
+                f"{where}[guardrails]: {key!r} is not set here: the hard set lives in [policy] "
+                "(hard_codes, extra_hard_codes), shared by the gate and the checks")
+    return dict(section)
+
+
+def guardrail_policy(settings: Settings) -> GuardrailPolicy:
+    """The draft checks' policy: the [guardrails] section, with the gate's hard set."""
+    policy = GuardrailPolicy.from_mapping(settings.guardrails)
+    return replace(policy, hard_codes=settings.policy.hard_codes)
+
+
 def _config_path(environ: Mapping[str, str], explicit: str | None) -> Path | None:
     if explicit:
         return Path(explicit)
@@ -121,6 +139,7 @@ def load_settings(environ: Mapping[str, str] | None = None, *, db: str | None = 
     return Settings(
         db_url=db_url, policy=policy, mode=mode,
         controls={name: spec["active_version"] for name, spec in graphs.items()},
-        graphs=graphs, guardrails=data.get("guardrails", {}), config_path=path,
+        graphs=graphs, guardrails=_guardrails(data.get("guardrails", {}), where),
+        config_path=path,
         warnings=tuple(warnings),
     )

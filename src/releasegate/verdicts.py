@@ -7,7 +7,7 @@ name so that a subject, a body or an e-mail address can never slip into the stor
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Annotated, Any, Final, Literal
 
@@ -59,7 +59,7 @@ def level_mask(levels: Iterable[str]) -> int:
 _MASKS: Final = {tuple(levels): level_mask(levels) for levels in (LEVELS,)}
 
 
-def _mask(levels: list[str]) -> int:
+def _mask(levels: Sequence[str]) -> int:
     key = tuple(levels)
     mask = _MASKS.get(key)
     return mask if mask is not None else level_mask(key)

@@ -28,7 +28,7 @@ EXPECTED = {
 }
 
 
-def generator():  # noqa: ANN201
+def generator():
     spec = importlib.util.spec_from_file_location("generate_fleet",
                                                   ROOT / "examples" / "generate_fleet.py")
     assert spec and spec.loader

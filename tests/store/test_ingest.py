@@ -20,7 +20,7 @@ def count(store: Store) -> int:
         return int(conn.execute(select(func.count()).select_from(verdicts)).scalar_one())
 
 
-def ingest(store: Store, path: Path, **kwargs: bool):  # noqa: ANN201
+def ingest(store: Store, path: Path, **kwargs: bool):
     return ingest_sources(store, [open_source(str(path))], now_us=1_000_000, **kwargs)
 
 

@@ -73,4 +73,4 @@ def test_urls_and_plain_paths(given: str, expected: str) -> None:
 def test_schema_head_constant_matches_the_migration_scripts() -> None:
     from releasegate.store.database import SCHEMA_HEAD, alembic_head
 
-    assert SCHEMA_HEAD == alembic_head()
+    assert alembic_head() == SCHEMA_HEAD
