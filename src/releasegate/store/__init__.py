@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError, OperationalError
 
@@ -21,6 +21,7 @@ from releasegate.store import rollouts as rollout_sql
 from releasegate.store.database import create_store_engine, ensure_schema
 from releasegate.store.decisions import DecisionRecord, decision_history, record_decision
 from releasegate.store.ingest import IngestResult, Row, insert_batches
+from releasegate.store.series import DAY_US, SeriesPoint, version_series
 from releasegate.store.windows import all_windows, window_stats
 from releasegate.window import WindowSpec, WindowStats
 
@@ -141,6 +142,11 @@ class Store:
         The plan may raise (a refusal), or return no event: then nothing is written.
         """
         with self._rollout_write("change the rollout") as conn:
+            if conn.dialect.name == "postgresql":
+                # FOR UPDATE cannot lock a row that does not exist yet: two first changes of a
+                # graph would both read "no state". A per-graph transaction lock orders them.
+                conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:graph))"),
+                             {"graph": f"releasegate.rollout:{graph}"})
             state = rollout_sql.get_rollout(conn, graph, for_update=True)
 
             def latest(version: str) -> DecisionRecord | None:
@@ -172,3 +178,9 @@ class Store:
     def cohort_counts(self, graph: str, since_us: int | None = None) -> Sequence[CohortCounts]:
         with self.snapshot() as conn:
             return rollout_sql.cohort_counts(conn, graph, since_us)
+
+    def series(self, graph: str, version: str, judge: str | None, hard_codes: frozenset[str],
+               bucket_us: int = DAY_US) -> tuple[str, list[SeriesPoint]]:
+        """Per-day (per-bucket) counts of a version's window, and the judge version used."""
+        with self.snapshot() as conn:
+            return version_series(conn, graph, version, judge, hard_codes, bucket_us)

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from sqlalchemy import Engine, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 
@@ -86,48 +85,70 @@ def _conflicts(conn: Connection, rows: Sequence[Row]) -> list[str]:
     return sorted(conflicts)
 
 
-class _Inserter:
-    """INSERT ... ON CONFLICT (run_id) DO NOTHING, built once per transaction.
+def _sqlite_insert(conn: Connection, batches: Iterable[Sequence[Row]]) -> IngestResult:
+    """SQLite: the writer holds the database lock (BEGIN IMMEDIATE), so rows go straight in.
 
-    On SQLite the SQL goes straight to the driver's executemany with plain tuples: that call is
-    the bulk of an ingest. PostgreSQL takes the same statement through SQLAlchemy Core with
-    RETURNING, because psycopg reports no rowcount for executemany.
+    The SQL goes to the driver's executemany with plain tuples: that call is the bulk of an
+    ingest. When a batch stores fewer rows than it holds, the rest are checked for conflicts.
     """
+    marks = ", ".join("?" * len(COLUMNS))
+    sql = (f"INSERT INTO verdicts ({', '.join(COLUMNS)}) VALUES ({marks}) "
+           "ON CONFLICT (run_id) DO NOTHING")
+    received = stored = 0
+    for rows in batches:
+        if not rows:
+            continue
+        inserted = int(conn.exec_driver_sql(sql, list(rows)).rowcount)
+        received += len(rows)
+        stored += inserted
+        if inserted < len(rows):
+            conflicts = _conflicts(conn, rows)
+            if conflicts:
+                raise ConflictError(conflicts)
+    return IngestResult(received, stored)
 
-    def __init__(self, conn: Connection) -> None:
-        self.conn = conn
-        self.sqlite = conn.dialect.name == "sqlite"
-        dialect = sqlite if self.sqlite else postgresql
-        statement = dialect.insert(verdicts).on_conflict_do_nothing(index_elements=["run_id"])
-        self.returning = statement.returning(verdicts.c.run_id)
-        marks = ", ".join("?" * len(COLUMNS))
-        self.sql = (f"INSERT INTO verdicts ({', '.join(COLUMNS)}) VALUES ({marks}) "
-                    "ON CONFLICT (run_id) DO NOTHING")
 
-    def __call__(self, rows: Sequence[Row]) -> int:
-        """Insert, skipping stored run_ids; returns how many rows were new."""
-        if self.sqlite:
-            return int(self.conn.exec_driver_sql(self.sql, list(rows)).rowcount)
-        params = [dict(zip(COLUMNS, row, strict=True)) for row in rows]
-        return len(self.conn.execute(self.returning, params).all())
+_STAGE: Final = "rg_ingest_stage"
+# A staged row differs from the stored one: any content column, or a created_at it states.
+_DIFFERS: Final = " OR ".join(
+    [f"s.{c} IS DISTINCT FROM v.{c}" for c in COLUMNS[1:13]]
+    + ["(s.created_at_given AND (NOT v.created_at_given OR s.created_at_us <> v.created_at_us))"]
+)
+
+
+def _postgres_insert(conn: Connection, batches: Iterable[Sequence[Row]]) -> IngestResult:
+    """PostgreSQL: many writers at once. Rows are COPYed into a temporary table, then moved with
+    one INSERT ... SELECT ordered by run_id: concurrent ingests lock shared run_ids in the same
+    order, so overlapping batches wait for each other instead of deadlocking. Conflicts, within
+    the input or with stored rows, are found by one join afterwards.
+    """
+    names = ", ".join(COLUMNS)
+    conn.exec_driver_sql(f"CREATE TEMPORARY TABLE {_STAGE} "
+                         "(LIKE verdicts INCLUDING DEFAULTS) ON COMMIT DROP")
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    received = 0
+    for rows in batches:
+        with cursor.copy(f"COPY {_STAGE} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        received += len(rows)
+    stored = conn.exec_driver_sql(
+        f"INSERT INTO verdicts ({names}) SELECT DISTINCT ON (run_id) {names} FROM {_STAGE} "
+        "ORDER BY run_id ON CONFLICT (run_id) DO NOTHING").rowcount
+    conflicts = [r for (r,) in conn.exec_driver_sql(
+        f"SELECT DISTINCT s.run_id FROM {_STAGE} s JOIN verdicts v ON v.run_id = s.run_id "
+        f"WHERE {_DIFFERS} ORDER BY s.run_id LIMIT 1000")]
+    if conflicts:
+        raise ConflictError(conflicts)
+    return IngestResult(received, int(stored))
 
 
 def insert_batches(engine: Engine, batches: Iterable[Sequence[Row]]) -> IngestResult:
     """Insert every batch in one transaction; any conflict rolls all of them back."""
-    received = stored = 0
     try:
         with engine.connect().execution_options(releasegate_write=True) as conn, conn.begin():
-            insert = _Inserter(conn)
-            for rows in batches:
-                if not rows:
-                    continue
-                inserted = insert(rows)
-                received += len(rows)
-                stored += inserted
-                if inserted < len(rows):
-                    conflicts = _conflicts(conn, rows)
-                    if conflicts:
-                        raise ConflictError(conflicts)
+            if conn.dialect.name == "postgresql":
+                return _postgres_insert(conn, batches)
+            return _sqlite_insert(conn, batches)
     except DBAPIError as exc:
         raise StoreError(f"could not store verdicts: {str(exc.orig).splitlines()[0]}") from None
-    return IngestResult(received, stored)
