@@ -19,10 +19,10 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 
-from releasegate.canary.registry import registry_from_tables
-from releasegate.canary.rollout import RolloutController
 from releasegate.cli_check import check_command
+from releasegate.cli_report import report_command
 from releasegate.cli_rollout import cohorts_command, rollout_app
+from releasegate.cli_serve import serve_command
 from releasegate.config import Settings, load_settings
 from releasegate.errors import InputError, RefusedError, ReleasegateError
 from releasegate.gate import Gate, utc_now
@@ -32,7 +32,8 @@ from releasegate.sources import FORMATS, Format, Source, open_source
 from releasegate.store import Store
 from releasegate.store.database import create_store_engine, schema_status, upgrade
 from releasegate.timestamps import epoch_us
-from releasegate.window import WindowSpec, parse_when
+from releasegate.window import WindowSpec
+from releasegate.wiring import build, window_spec
 
 __all__ = ["app", "main"]
 
@@ -48,6 +49,8 @@ app.add_typer(db_app, name="db")
 app.add_typer(rollout_app, name="rollout")
 app.command("cohorts")(cohorts_command)
 app.command("check")(check_command)
+app.command("serve")(serve_command)
+app.command("report")(report_command)
 
 # Piped output (CI logs, `make demo | less`) gets a wide page instead of Rich's 80 columns.
 out = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
@@ -72,11 +75,8 @@ def _settings(db: str | None, config: str | None) -> Settings:
 @contextmanager
 def _gate(db: str | None, config: str | None) -> Iterator[Gate]:
     settings = _settings(db, config)
-    registry = registry_from_tables(settings.graphs, str(settings.config_path or ""))
     with Store.open(settings.db_url) as store:
-        rollout = RolloutController(store, registry, mode=settings.mode)
-        yield Gate(store, policy=settings.policy, controls=settings.controls, mode=settings.mode,
-                   actions=[rollout.on_decision])
+        yield build(settings, store).gate
 
 
 def _emit_json(value: Any) -> None:
@@ -125,15 +125,7 @@ def ingest(
 
 
 def _window(since: str | None, until: str | None, last: int | None) -> WindowSpec:
-    now = utc_now()
-    try:
-        return WindowSpec(
-            since_us=epoch_us(parse_when(since, now)) if since else None,
-            until_us=epoch_us(parse_when(until, now)) if until else None,
-            last=last,
-        )
-    except ValueError as exc:
-        raise InputError(f"window: {exc}") from None
+    return window_spec(since, until, last, utc_now())
 
 
 @app.command()

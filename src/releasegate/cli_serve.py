@@ -1,0 +1,72 @@
+"""`releasegate serve`: the HTTP service and dashboard under uvicorn.
+
+Tokens come from the environment (RELEASEGATE_TOKEN for writes, RELEASEGATE_READ_TOKEN for reads);
+without one the server binds to loopback only, unless told `--insecure-no-auth`.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+from typing import Annotated, Any
+
+import typer
+
+from releasegate.errors import InputError
+
+__all__ = ["is_loopback", "serve_command"]
+
+
+def _cli() -> Any:
+    from releasegate import cli  # cli imports this module to register it: look up at call time
+
+    return cli
+
+
+def is_loopback(host: str) -> bool:
+    if host.strip().lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def serve_command(
+    host: Annotated[str, typer.Option("--host", help="Address to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="TCP port.")] = 8080,
+    db: Annotated[str | None, typer.Option(
+        "--db", help="SQLAlchemy URL or SQLite path [env: RELEASEGATE_DB; default releasegate.db]",
+        show_default=False)] = None,
+    config: Annotated[str | None, typer.Option(
+        "--config", help="Config file [env: RELEASEGATE_CONFIG; default ./releasegate.toml]",
+        show_default=False)] = None,
+    insecure_no_auth: Annotated[bool, typer.Option(
+        "--insecure-no-auth", help="Allow binding beyond loopback with no token set.")] = False,
+    max_body: Annotated[int, typer.Option(
+        "--max-body", min=1024, help="Largest request body, in bytes.")] = 8 << 20,
+) -> None:
+    """Serve the HTTP API and the dashboard. Writes need RELEASEGATE_TOKEN when it is set."""
+    import uvicorn
+
+    from releasegate.service import Access, create_app
+    from releasegate.store import Store
+    from releasegate.wiring import build
+
+    access = Access(write_token=os.environ.get("RELEASEGATE_TOKEN") or None,
+                    read_token=os.environ.get("RELEASEGATE_READ_TOKEN") or None)
+    if access.read_token and not access.write_token:
+        raise InputError("RELEASEGATE_READ_TOKEN is set without RELEASEGATE_TOKEN: "
+                         "writes would be open to anyone; set both")
+    if not access.enabled and not is_loopback(host) and not insecure_no_auth:
+        raise InputError(f"refusing to serve on {host} without a token: set RELEASEGATE_TOKEN, "
+                         "bind 127.0.0.1, or pass --insecure-no-auth")
+    settings = _cli()._settings(db, config)
+    with Store.open(settings.db_url) as store:
+        wiring = build(settings, store)
+        app = create_app(wiring.gate, wiring.rollout, access=access, max_body=max_body)
+        _cli().err.print(f"releasegate serving http://{host}:{port}/ "
+                         f"({'token auth' if access.enabled else 'NO AUTH'}, "
+                         f"{settings.mode} mode)")
+        uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False,
+                    proxy_headers=False)
