@@ -27,8 +27,8 @@ __all__ = ["EXPORT_FORMAT", "TransferReport", "export_store", "import_store", "s
 EXPORT_FORMAT: Final = "releasegate-export"
 _BATCH: Final = 2000
 _DIALECTS: Final = {
-    "sqlite": sqlite.dialect(),  # type: ignore[no-untyped-call]
-    "postgresql": postgresql.dialect(),
+    "sqlite": sqlite.dialect(),
+    "postgresql": postgresql.dialect(),  # type: ignore[no-untyped-call]
 }
 
 

@@ -17,14 +17,13 @@ from sqlalchemy import (
     case,
     false,
     func,
-    literal,
     or_,
     select,
 )
 from sqlalchemy.engine import Connection
 
 from releasegate.store.schema import verdicts
-from releasegate.window import WindowSpec, WindowStats, nearest_rank
+from releasegate.window import ALL_TIME, WindowSpec, WindowStats, nearest_rank
 
 __all__ = ["WindowSpec", "all_windows", "latest_judge", "window_stats"]
 
@@ -129,7 +128,9 @@ def all_windows(conn: Connection, graph: str | None, hard_codes: frozenset[str]
                 ) -> tuple[list[WindowStats], dict[tuple[str, str], str]]:
     """Every (graph, version, judge) window over all time, and each pair's latest judge.
 
-    Four grouped queries in all, however many versions there are.
+    One grouped pass over the covering index gives every window's counts. The p95 and the latest
+    judge are then read window by window through the indexes, each reading only its own rows:
+    no whole-table sort, however large the table.
     """
     where = [v.target_graph == graph] if graph is not None else []
     key = (v.target_graph, v.prompt_version, v.judge_version)
@@ -139,12 +140,12 @@ def all_windows(conn: Connection, graph: str | None, hard_codes: frozenset[str]
                func.min(v.created_at_us), func.max(v.created_at_us))
         .where(*where).group_by(*key).order_by(*key)
     ).all()
-    p95 = _grouped_p95(conn, where)
     codes: dict[tuple[str, str, str], list[str]] = {}
-    for g, ver, j, framed in conn.execute(
-        select(*key, v.violations).where(*where, _hard(hard_codes), v.violations != "")
-    ):
-        codes.setdefault((g, ver, j), []).append(framed)
+    if any(row[6] for row in groups):
+        for g, ver, j, framed in conn.execute(
+            select(*key, v.violations).where(*where, _hard(hard_codes), v.violations != "")
+        ):
+            codes.setdefault((g, ver, j), []).append(framed)
     per_pair: Counter[tuple[str, str]] = Counter()
     for g, ver, _j, n, *_rest in groups:
         per_pair[(g, ver)] += n
@@ -152,45 +153,23 @@ def all_windows(conn: Connection, graph: str | None, hard_codes: frozenset[str]
         WindowStats(
             target_graph=g, prompt_version=ver, judge_version=j, n=n, passes=int(passes),
             unscored=int(unscored), hard_violations=int(hard), fully_covered=int(covered),
-            latency_count=k, p95_latency_us=p95.get((g, ver, j)),
+            latency_count=k, p95_latency_us=_p95(conn, (g, ver, j), k),
             other_judge_rows=per_pair[(g, ver)] - n, first_at_us=first, last_at_us=last,
             hard_codes=_hard_code_counts(codes.get((g, ver, j), []), hard_codes),
         )
         for g, ver, j, n, passes, unscored, hard, covered, k, first, last in groups
     ]
-    return stats, _latest_judges(conn, where)
+    latest = {pair: latest_judge(conn, *pair, ALL_TIME) or "default" for pair in per_pair}
+    return stats, latest
 
 
-def _grouped_p95(conn: Connection, where: list[ColumnElement[bool]]
-                 ) -> dict[tuple[str, str, str], int]:
-    key = (v.target_graph, v.prompt_version, v.judge_version)
-    ranked = (
-        select(*key, v.latency_us,
-               func.row_number().over(partition_by=key, order_by=v.latency_us).label("rn"),
-               func.count().over(partition_by=key).label("k"))
-        .where(*where, v.latency_us.is_not(None))
-        .subquery("ranked")
-    )
-    # Nearest rank ⌈0.95·k⌉ in integer arithmetic, the same in SQLite and PostgreSQL.
-    rank = (ranked.c.k * 95 + literal(99)) // 100
-    rows = conn.execute(
-        select(ranked.c.target_graph, ranked.c.prompt_version, ranked.c.judge_version,
-               ranked.c.latency_us).where(ranked.c.rn == rank)
-    )
-    return {(g, ver, j): latency for g, ver, j, latency in rows}
-
-
-def _latest_judges(conn: Connection, where: list[ColumnElement[bool]]
-                   ) -> dict[tuple[str, str], str]:
-    pair = (v.target_graph, v.prompt_version)
-    ranked = (
-        select(*pair, v.judge_version, func.row_number().over(
-            partition_by=pair, order_by=(v.created_at_us.desc(), v.run_id.desc())).label("rn"))
-        .where(*where)
-        .subquery("latest")
-    )
-    rows = conn.execute(
-        select(ranked.c.target_graph, ranked.c.prompt_version, ranked.c.judge_version)
-        .where(ranked.c.rn == 1)
-    )
-    return {(g, ver): j for g, ver, j in rows}
+def _p95(conn: Connection, window: tuple[str, str, str], k: int) -> int | None:
+    if not k:
+        return None
+    graph, version, judge = window
+    return conn.execute(
+        select(v.latency_us)
+        .where(v.target_graph == graph, v.prompt_version == version, v.judge_version == judge,
+               v.latency_us.is_not(None))
+        .order_by(v.latency_us).limit(1).offset(nearest_rank(k) - 1)
+    ).scalar()
