@@ -64,11 +64,18 @@ class RolloutController:
     """Changes rollout state in `store` for the graphs of `registry`."""
 
     def __init__(self, store: Store, registry: Registry, *, mode: str = "advisory",
-                 clock: Callable[[], datetime] = _utc_now) -> None:
+                 clock: Callable[[], datetime] = _utc_now,
+                 on_change: Callable[[RolloutEvent], None] | None = None) -> None:
         self.store = store
         self.registry = registry
         self.mode = mode
         self.clock = clock
+        self.on_change = on_change  # called with each recorded event (webhooks plug in here)
+
+    def _recorded(self, event: RolloutEvent | None) -> RolloutEvent | None:
+        if event is not None and self.on_change is not None:
+            self.on_change(event)
+        return event
 
     def _event(self, state: RolloutState, before: RolloutState | None, *, actor: str,
                action: str, reason: str, decision_id: int | None = None) -> RolloutEvent:
@@ -106,7 +113,7 @@ class RolloutController:
             action = "resume" if state is not None and state.halted else "set"
             return new, self._event(new, state, actor=actor, action=action, reason=why)
 
-        event = self.store.change_rollout(graph, plan)
+        event = self._recorded(self.store.change_rollout(graph, plan))
         assert event is not None
         return event
 
@@ -120,7 +127,7 @@ class RolloutController:
                           halted=True, percent_bp=0)
             return new, self._event(new, state, actor=actor, action="halt", reason=why)
 
-        event = self.store.change_rollout(graph, plan)
+        event = self._recorded(self.store.change_rollout(graph, plan))
         assert event is not None
         return event
 
@@ -142,7 +149,7 @@ class RolloutController:
                                 reason=f"{candidate} replaces {current.active_version}: {why}")
             return new, event
 
-        event = self.store.change_rollout(graph, plan)
+        event = self._recorded(self.store.change_rollout(graph, plan))
         assert event is not None
         return event
 
@@ -174,7 +181,7 @@ class RolloutController:
                             at_us=new.updated_at_us, mode="advisory")
             return None, event
 
-        self.store.change_rollout(graph, plan)
+        self._recorded(self.store.change_rollout(graph, plan))
 
     def status(self, graph: str | None, environ: Mapping[str, str]) -> list[RolloutStatus]:
         """What routes now, what the store recorded, and where they disagree."""
