@@ -31,6 +31,7 @@ from releasegate.render import render_decision, render_history, render_ingest, r
 from releasegate.sources import FORMATS, Format, Source, open_source
 from releasegate.store import Store
 from releasegate.store.database import create_store_engine, schema_status, upgrade
+from releasegate.store.transfer import export_store, import_store, schema_ddl
 from releasegate.timestamps import epoch_us
 from releasegate.window import WindowSpec
 from releasegate.wiring import build, window_spec
@@ -44,7 +45,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-db_app = typer.Typer(help="Database schema: check and upgrade.", no_args_is_help=True)
+db_app = typer.Typer(help="The database: check, upgrade, export, import.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(rollout_app, name="rollout")
 app.command("cohorts")(cohorts_command)
@@ -224,6 +225,55 @@ def db_upgrade(db: DbOption = None, config: ConfigOption = None) -> None:
         engine.dispose()
     out.print(f"schema upgraded from {before or 'empty'} to {after}" if before != after
               else f"schema already at {after}")
+
+
+@db_app.command("export")
+def db_export(
+    output: Annotated[str, typer.Option("-o", "--output", help="File to write; - for stdout.")],
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Write the whole store (verdicts, decisions, rollouts) as JSON Lines, streaming."""
+    settings = _settings(db, config)
+    with Store.open(settings.db_url) as store:
+        if output == "-":
+            report = export_store(store.engine, sys.stdout)
+        else:
+            with open(output, "w", encoding="utf-8") as handle:
+                report = export_store(store.engine, handle)
+    err.print(f"exported {report.total:,} rows: "
+              + ", ".join(f"{name} {count:,}" for name, count in report.rows.items()))
+
+
+@db_app.command("import")
+def db_import(
+    path: Annotated[str, typer.Argument(help="An export file; - for stdin.")],
+    db: DbOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Load an export into a new, empty store. All or nothing."""
+    settings = _settings(db, config)
+    with Store.open(settings.db_url) as store:
+        if path == "-":
+            report = import_store(store.engine, sys.stdin)
+        else:
+            try:
+                handle = open(path, encoding="utf-8")  # noqa: SIM115 - closed below
+            except OSError as exc:
+                raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+            with handle:
+                report = import_store(store.engine, handle)
+    out.print(f"imported {report.total:,} rows: "
+              + ", ".join(f"{name} {count:,}" for name, count in report.rows.items()))
+
+
+@app.command("schema")
+def schema(
+    dialect: Annotated[str, typer.Option(
+        "--dialect", help="sqlite (also Cloudflare D1) or postgresql.")] = "sqlite",
+) -> None:
+    """Print the DDL of every table and index, for creating the store with other tools."""
+    sys.stdout.write(schema_ddl(dialect))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
