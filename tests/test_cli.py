@@ -16,8 +16,9 @@ EXIT = {"PROMOTE": 0, "HOLD": 3, "ROLLBACK": 4}
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
-def test_handed_gate_cases_through_the_cli(case: dict[str, Any], tmp_path: Path) -> None:
-    db = str(tmp_path / "gate.db")
+def test_handed_gate_cases_through_the_cli(case: dict[str, Any], tmp_path: Path,
+                                          db_url: str) -> None:
+    db = db_url
     rows = write_jsonl(tmp_path / "rows.jsonl", case["rows"])
     ingested = run_cli(["ingest", str(rows), "--db", db], env=case["env"])
     assert ingested.returncode == 0, ingested.stderr
