@@ -19,7 +19,6 @@ from rich.table import Table
 
 from releasegate.canary.bucketing import format_basis_points
 from releasegate.canary.outcomes import cohort_report
-from releasegate.canary.registry import registry_from_tables
 from releasegate.canary.rollout import RolloutController
 from releasegate.canary.router import effective_versions
 from releasegate.canary.state import RolloutEvent
@@ -27,6 +26,7 @@ from releasegate.canary.status import RolloutStatus
 from releasegate.errors import InputError
 from releasegate.store import Store
 from releasegate.timestamps import epoch_us, iso
+from releasegate.wiring import build
 
 __all__ = ["cohorts_command", "rollout_app"]
 
@@ -68,10 +68,8 @@ def _actor(by: str | None) -> str:
 @contextmanager
 def _controller(db: str | None, config: str | None) -> Iterator[RolloutController]:
     settings = _cli()._settings(db, config)
-    where = str(settings.config_path) if settings.config_path else ""
-    registry = registry_from_tables(settings.graphs, where)
     with Store.open(settings.db_url) as store:
-        yield RolloutController(store, registry, mode=settings.mode)
+        yield build(settings, store).rollout  # the same wiring as decide: webhooks included
 
 
 def _pct(points: int | None) -> str:

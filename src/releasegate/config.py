@@ -14,6 +14,7 @@ from typing import Any, Final
 
 from releasegate.errors import ConfigError
 from releasegate.guardrails import GuardrailPolicy
+from releasegate.integrations.webhooks import WebhookConfig, parse_webhooks
 from releasegate.policy import DEFAULT_POLICY, GatePolicy
 from releasegate.store.database import DEFAULT_URL
 
@@ -28,7 +29,7 @@ _POLICY_KEYS: Final = frozenset(
 _GRAPH_KEYS: Final = frozenset(
     {"active_version", "candidate_version", "canary_percent_env", "salt", "sticky"}
 )
-_SECTIONS: Final = frozenset({"policy", "graphs", "guardrails", "database"})
+_SECTIONS: Final = frozenset({"policy", "graphs", "guardrails", "database", "webhooks"})
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -39,6 +40,7 @@ class Settings:
     controls: Mapping[str, str] = field(default_factory=dict)
     graphs: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     guardrails: Mapping[str, Any] = field(default_factory=dict)
+    webhooks: WebhookConfig | None = None
     config_path: Path | None = None
     warnings: tuple[str, ...] = ()
 
@@ -140,6 +142,7 @@ def load_settings(environ: Mapping[str, str] | None = None, *, db: str | None = 
         db_url=db_url, policy=policy, mode=mode,
         controls={name: spec["active_version"] for name, spec in graphs.items()},
         graphs=graphs, guardrails=_guardrails(data.get("guardrails", {}), where),
+        webhooks=parse_webhooks(data.get("webhooks"), where, env),
         config_path=path,
         warnings=tuple(warnings),
     )

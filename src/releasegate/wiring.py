@@ -14,6 +14,7 @@ from releasegate.canary.rollout import RolloutController
 from releasegate.config import Settings
 from releasegate.errors import InputError
 from releasegate.gate import Gate
+from releasegate.integrations.webhooks import WebhookSender
 from releasegate.store import Store
 from releasegate.timestamps import epoch_us
 from releasegate.window import WindowSpec, parse_when
@@ -36,9 +37,11 @@ class Wiring:
 def build(settings: Settings, store: Store) -> Wiring:
     """The gate and the rollout controller for `settings`, over an open `store`."""
     registry = registry_from_tables(settings.graphs, str(settings.config_path or ""))
-    rollout = RolloutController(store, registry, mode=settings.mode)
+    hooks = WebhookSender(settings.webhooks) if settings.webhooks else None
+    rollout = RolloutController(store, registry, mode=settings.mode,
+                                on_change=hooks.on_rollout if hooks else None)
     gate = Gate(store, policy=settings.policy, controls=settings.controls, mode=settings.mode,
-                actions=[rollout.on_decision])
+                actions=[rollout.on_decision, *([hooks.on_decision] if hooks else [])])
     return Wiring(gate, rollout)
 
 
