@@ -20,6 +20,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 
 from releasegate.cli_check import check_command
+from releasegate.cli_import import import_app
 from releasegate.cli_report import report_command
 from releasegate.cli_rollout import cohorts_command, rollout_app
 from releasegate.cli_serve import serve_command
@@ -27,6 +28,7 @@ from releasegate.config import Settings, load_settings
 from releasegate.errors import InputError, RefusedError, ReleasegateError
 from releasegate.gate import Gate, utc_now
 from releasegate.ingestion import ingest_sources
+from releasegate.integrations.github import github_report
 from releasegate.render import render_decision, render_history, render_ingest, render_windows
 from releasegate.sources import FORMATS, Format, Source, open_source
 from releasegate.store import Store
@@ -48,6 +50,7 @@ app = typer.Typer(
 db_app = typer.Typer(help="The database: check, upgrade, export, import.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(rollout_app, name="rollout")
+app.add_typer(import_app, name="import")
 app.command("cohorts")(cohorts_command)
 app.command("check")(check_command)
 app.command("serve")(serve_command)
@@ -144,13 +147,19 @@ def decide(
     db: DbOption = None,
     config: ConfigOption = None,
     as_json: JsonOption = False,
+    fmt: Annotated[str, typer.Option("--format", help="text, json, or github (a step summary "
+                                     "to $GITHUB_STEP_SUMMARY and annotations)")] = "text",
 ) -> None:
     """Decide PROMOTE / HOLD / ROLLBACK for a version and record the decision."""
+    if fmt not in ("text", "json", "github"):
+        raise InputError(f"--format: {fmt!r} is not one of text, json, github")
     window = _window(since, until, last)
     with _gate(db, config) as gate:
         record = gate.decide(graph, version, baseline=baseline, judge=judge, window=window)
-    if as_json:
+    if as_json or fmt == "json":
         sys.stdout.write(record.decision.to_json() + "\n")
+    elif fmt == "github":
+        sys.stdout.write(github_report(record, os.environ.get("GITHUB_STEP_SUMMARY")))
     else:
         render_decision(out, record.decision)
         if record.mode == "advisory":

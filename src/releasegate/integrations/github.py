@@ -1,18 +1,23 @@
-"""A decision for GitHub Actions: a Markdown step summary and workflow annotations. Pure strings.
+"""A decision for GitHub Actions: a Markdown step summary and workflow annotations.
 
 `step_summary` is what `releasegate decide --format github` appends to `$GITHUB_STEP_SUMMARY`;
 `annotation_commands` are the `::error` / `::warning` / `::notice` commands it prints to stdout: a
-ROLLBACK is an error, a HOLD a warning, a PROMOTE a notice.
+ROLLBACK is an error, a HOLD a warning, a PROMOTE a notice. Both are pure; `github_report` is the
+one function that touches a file (it appends the summary, as GitHub expects).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, Final
 
 from releasegate.decision import Decision
+from releasegate.errors import InputError
+from releasegate.store import DecisionRecord
 
-__all__ = ["LEVELS", "annotation_commands", "escape_data", "escape_property", "step_summary"]
+__all__ = ["LEVELS", "annotation_commands", "escape_data", "escape_property", "github_report",
+           "step_summary"]
 
 LEVELS: Final = {"ROLLBACK": "error", "HOLD": "warning", "PROMOTE": "notice"}
 _ICONS: Final = {"ROLLBACK": "🔴", "HOLD": "🟡", "PROMOTE": "🟢"}
@@ -94,3 +99,19 @@ def annotation_commands(decision: Decision) -> str:
     commands += [f"::notice title=releasegate note::{escape_data(str(note))}"
                  for note in decision.evidence.get("notes") or ()]
     return "\n".join(commands) + "\n"
+
+
+def github_report(record: DecisionRecord, summary_path: str | None) -> str:
+    """Append the step summary to `summary_path` (`$GITHUB_STEP_SUMMARY`) and return the
+    annotations for stdout; without a path, the summary follows the annotations on stdout."""
+    summary = step_summary(record.decision, mode=record.mode)
+    commands = annotation_commands(record.decision)
+    if not summary_path:
+        return commands + "\n" + summary
+    try:
+        with Path(summary_path).open("a", encoding="utf-8") as handle:
+            handle.write(summary)
+    except OSError as exc:
+        raise InputError(f"GITHUB_STEP_SUMMARY {summary_path}: cannot append: "
+                         f"{exc.strerror}") from None
+    return commands
