@@ -43,6 +43,10 @@ Name = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.:/-]{1,128}$")]
 Code = Annotated[str, StringConstraints(pattern=r"^[a-z0-9_.:-]{1,64}$")]
 Level = Literal["step", "trajectory", "outcome"]
 NonNegative = Annotated[float, Field(ge=0)]
+# A day is 8.64e7 ms; the cap keeps latency_us inside a 64-bit column (and out of float infinity).
+MAX_LATENCY_MS: Final = 1e12
+Latency = Annotated[float, Field(ge=0, le=MAX_LATENCY_MS)]
+
 
 def _all_levels() -> list[str]:
     return list(LEVELS)
@@ -81,7 +85,7 @@ class Verdict(BaseModel):
     hard_violation: bool = False
     levels_requested: Annotated[list[Level], Field(min_length=1, default_factory=_all_levels)]
     levels_scored: list[Level] | None = None
-    latency_ms: NonNegative | None = None
+    latency_ms: Latency | None = None
     cost_usd: NonNegative | None = None
     cohort: Literal["control", "candidate"] | None = None
     created_at: datetime | None = None
