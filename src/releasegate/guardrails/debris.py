@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from .fold import FoldedTest, folded_test
 from .lexicon import PlaceholderWords, load_lexicon
 from .policy import GuardrailPolicy
 from .trie import lowered, phrase_units, trie_regex
@@ -20,7 +21,9 @@ from .violation import TEMPLATE_DEBRIS, Violation
 __all__ = ["DETAILS", "DebrisPatterns", "check_template_debris", "debris_patterns", "find_debris"]
 
 # Alternatives in priority order: at one position the first that matches wins, so the longer
-# syntaxes ({{…}}, {%…%}, [[…]]) come before the shorter ones they contain.
+# syntaxes ({{…}}, {%…%}, [[…]]) come before the shorter ones they contain. Every alternative
+# starts with its sign character (a guard on what precedes the sign comes right after it), so the
+# alternatives joined without groups make a pattern the engine can jump through from sign to sign.
 _SYNTAXES: tuple[tuple[str, str, str], ...] = (
     ("double_brace", "double-brace placeholder",
      r"\{\{\{?[^{}]{0,120}?\}\}\}?|\{\{\s*[A-Za-z_#/>^&][\w.]*"),
@@ -29,16 +32,16 @@ _SYNTAXES: tuple[tuple[str, str, str], ...] = (
     ("dollar_brace", "dollar-brace placeholder", r"\$!?\{[^{}\n]{1,120}\}"),
     ("mailchimp", "Mailchimp merge tag", r"\*\|[^|\n]{1,80}\|\*"),
     ("double_percent", "double-percent token", r"%%[^%\s][^%\n]{0,80}%%"),
-    ("percent", "percent-delimited token", r"(?<![\w%])%[A-Za-z_][\w.:\-]{0,60}%(?![\w%])"),
+    ("percent", "percent-delimited token", r"%(?<![\w%].)[A-Za-z_][\w.:\-]{0,60}%(?![\w%])"),
     ("double_angle", "double-angle placeholder", r"<<\s*[A-Za-z_][\w .:\-]{0,40}?\s*>>"),
     ("guillemet", "guillemet merge field", r"«[A-Za-z_][\w.]{0,40}»"),
     ("double_bracket", "double-bracket placeholder", r"\[\[\s*[A-Za-z_][^\[\]\n]{0,60}\]\]"),
     ("fallback", "bracketed merge field",
      r"\[\s*[A-Za-z_]\w*\s*,\s*fallback\s*=[^\]\n]{0,60}\]"),
-    ("hash", "hash-delimited token", r"(?<![\w#&/])#[A-Za-z_][\w.]{1,40}#(?![\w#])"),
-    ("dunder", "double-underscore token", r"(?<!\w)__[A-Z][A-Z0-9_]{0,40}[A-Z0-9]__(?!\w)"),
+    ("hash", "hash-delimited token", r"#(?<![\w#&/].)[A-Za-z_][\w.]{1,40}#(?![\w#])"),
+    ("dunder", "double-underscore token", r"_(?<!\w_)_[A-Z][A-Z0-9_]{0,40}[A-Z0-9]__(?!\w)"),
     ("single_brace", "single-brace placeholder",
-     r"(?<![{$!\w])\{\s*[A-Za-z_](?:\w+|\w*(?:\.[A-Za-z_]\w*)+)\s*(?:\|[^{}\n]{0,40})?\}"),
+     r"\{(?<![{$!\w]\{)\s*[A-Za-z_](?:\w+|\w*(?:\.[A-Za-z_]\w*)+)\s*(?:\|[^{}\n]{0,40})?\}"),
 )
 _MARKER = ("marker", "tool marker for a missing value")
 _BRACKET = ("bracket", "bracketed placeholder",
@@ -53,6 +56,8 @@ _GREETING_WORDS = ("hi", "hello", "hey", "dear", "greetings")
 _GREETING_TAIL = (
     r"(?:\s*,?\s+(?:undefined|null|none|nil|nan)(?=\s*(?:[,!.:;]|$))|[ \t]+,)"
 )
+# The same tail folded (fold.py): the stand-in after spaces, or the comma as a second space.
+_FOLDED_TAIL = r"(?: +(?:undefined|null|none|nil|nan)|  )"
 _GREETINGS = (
     ("greeting_standin", "greeting with a stand-in name", ""),
     ("greeting_empty", "greeting with an empty name", ""),
@@ -61,16 +66,20 @@ DETAILS: dict[str, str] = {name: detail for name, detail, _ in _SYNTAXES + _GREE
     _MARKER[0]: _MARKER[1],
     _BRACKET[0]: _BRACKET[1],
 }
-# Every syntax starts with one of these signs: the scan jumps from sign to sign.
-_SIGNS = re.compile(r"[{%<*«\[#$_]")
 
 
 @dataclass(frozen=True, slots=True)
 class DebrisPatterns:
-    """`signs` runs at each sign, case-sensitive; `words` at word starts, on lower-cased text."""
+    """`signs` runs at each sign, case-sensitive; `words` at word starts, on lower-cased text.
+
+    `jump` is `signs` without its named groups: the same positions match, but with no group in
+    front of them the engine skips straight from one sign character to the next.
+    """
 
     signs: re.Pattern[str]
+    jump: re.Pattern[str]
     words: re.Pattern[str]
+    word_test: FoldedTest
 
 
 @lru_cache(maxsize=16)
@@ -81,7 +90,9 @@ def debris_patterns(markers: tuple[str, ...]) -> DebrisPatterns:
     entries += [(*word, _GREETING_TAIL) for word in _GREETING_WORDS]
     return DebrisPatterns(
         signs=re.compile("|".join(signs)),
+        jump=re.compile("|".join([rx for _, _, rx in _SYNTAXES] + [_BRACKET[2]])),
         words=re.compile(trie_regex(entries, guard=r"(?<!\w.)")),
+        word_test=folded_test(markers, extra=[(*g, _FOLDED_TAIL) for g in _GREETING_WORDS]),
     )
 
 
@@ -110,31 +121,36 @@ def _is_placeholder(inner: str, words: PlaceholderWords) -> bool:
 
 
 def _sign_matches(
-    text: str, pattern: re.Pattern[str], words: PlaceholderWords
+    text: str, patterns: DebrisPatterns, words: PlaceholderWords
 ) -> list[tuple[int, int, str]]:
-    """Try the syntaxes at each sign only; a bracket that is not a placeholder hides nothing."""
+    """Try the syntaxes only where one matches; a bracket that is no placeholder hides nothing."""
     found = []
     pos = 0
-    while (sign := _SIGNS.search(text, pos)) is not None:
-        pos = sign.start() + 1
-        m = pattern.match(text, sign.start())
-        if m is None:
+    while (hit := patterns.jump.search(text, pos)) is not None:
+        start = hit.start()
+        pos = start + 1
+        m = patterns.signs.match(text, start)
+        if m is None:  # cannot happen: both patterns have the same alternatives
             continue
         kind = m.lastgroup or ""
         if kind == _BRACKET[0] and not _is_placeholder(m.group()[1:-1], words):
             continue
-        found.append((m.start(), m.end(), kind))
+        found.append((start, m.end(), kind))
         pos = max(m.end(), pos)
     return found
 
 
 def find_debris(
-    text: str, patterns: DebrisPatterns, words: PlaceholderWords
+    text: str, patterns: DebrisPatterns, words: PlaceholderWords, low: str | None = None
 ) -> list[tuple[int, int, str]]:
-    """`(start, end, kind)` for every piece of debris in `text`, in order."""
-    found = _sign_matches(text, patterns.signs, words)
+    """`(start, end, kind)` for every piece of debris in `text`, in order (`low`: lower-cased)."""
+    found = _sign_matches(text, patterns, words)
+    if low is None:
+        low = lowered(text)
+    if not patterns.word_test.may_match(low):
+        return found
     taken = [(s, e) for s, e, _ in found]
-    for m in patterns.words.finditer(lowered(text)):
+    for m in patterns.words.finditer(low):
         if not any(s < m.end() and m.start() < e for s, e in taken):
             found.append((m.start(), m.end(), _word_kind(m.group())))
     return sorted(found)
@@ -144,14 +160,21 @@ def _whole_value_standin(value: str) -> bool:
     return value.strip(_STANDIN_STRIP).casefold() in _STANDIN_VALUES
 
 
+@lru_cache(maxsize=16)
+def _rules(policy: GuardrailPolicy) -> tuple[DebrisPatterns, PlaceholderWords]:
+    lexicon = load_lexicon(policy.lexicon_version)
+    patterns = debris_patterns(lexicon.debris_markers + policy.debris_markers)
+    return patterns, lexicon.placeholder_words
+
+
 def check_template_debris(view: DraftView, policy: GuardrailPolicy) -> list[Violation]:
     """Unresolved placeholders in every field, in attributes, and in URLs however encoded."""
-    lexicon = load_lexicon(policy.lexicon_version)
-    pattern = debris_patterns(lexicon.debris_markers + policy.debris_markers)
-    words = lexicon.placeholder_words
+    pattern, words = _rules(policy)
     out = []
     for name, visible in view.visible.items():
-        for start, end, kind in find_debris(visible.text, pattern, words):
+        if not view.raw[name]:
+            continue
+        for start, end, kind in find_debris(visible.text, pattern, words, view.lowered.get(name)):
             span = visible.source_span(start, end)
             out.append(Violation(name, span, TEMPLATE_DEBRIS, DETAILS[kind]))
         for attr in view.attributes[name]:

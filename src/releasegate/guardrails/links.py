@@ -37,14 +37,25 @@ class Link:
         return self.origin in ("href", "text")
 
 
+# The common URL, read without `urlsplit`: scheme, a plain host, an optional numeric port, then
+# the end or a path, query or fragment. Anything else (user info, brackets, odd characters)
+# goes through `urlsplit`, whose answer this shortcut gives whenever it applies.
+_PLAIN_HOST = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://([A-Za-z0-9.\-]+)(?::[0-9]*)?(?=[/?#]|\Z)")
+
+
 def host_of(url: str) -> str:
     """The lower-case host of `url`, without `www.` or a port; "" when there is none."""
     if "://" not in url[:12]:
         url = "http://" + url
-    try:
-        host = urlsplit(url.strip()).hostname or ""
-    except ValueError:
-        return ""
+    url = url.strip()
+    plain = _PLAIN_HOST.match(url)
+    if plain is not None:
+        host = plain.group(1).lower()
+    else:
+        try:
+            host = urlsplit(url).hostname or ""
+        except ValueError:
+            return ""
     return host.removeprefix("www.").rstrip(".")
 
 
@@ -60,7 +71,10 @@ def is_listed_host(host: str, listed: frozenset[str]) -> bool:
     return False
 
 
-def find_links(visible: VisibleText, attrs: list[Attribute]) -> list[Link]:
+def find_links(
+    visible: VisibleText, attrs: list[Attribute], lowered: str | None = None
+) -> list[Link]:
+    """Links from the URL attributes, then URLs written in the text (`lowered`: its lower case)."""
     links = [
         Link(a.span, a.value.strip(), a.name)
         for a in attrs
@@ -68,7 +82,8 @@ def find_links(visible: VisibleText, attrs: list[Attribute]) -> list[Link]:
         and not a.value.strip().lower().startswith(_NOT_LINKS)
     ]
     text = visible.text
-    if "/" not in text and "www." not in text.lower():  # no URL can be written without either
+    low = text.lower() if lowered is None else lowered
+    if "/" not in text and "www." not in low:  # no URL can be written without either
         return links
     for m in _URL_IN_TEXT.finditer(text):
         url = m.group().rstrip(_TRAILING)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .links import Link, find_links
 from .policy import GuardrailPolicy
+from .trie import lowered
 from .violation import Violation
 from .visible import Attribute, VisibleText, attributes, visible_text
 
@@ -23,6 +24,8 @@ class DraftView:
     visible: dict[str, VisibleText]
     attributes: dict[str, list[Attribute]]
     links: dict[str, list[Link]]
+    lowered: dict[str, str] = field(default_factory=dict)
+    """The visible text lower-cased with its offsets kept (`trie.lowered`), shared by the checks."""
 
 
 DraftCheck = Callable[[DraftView, GuardrailPolicy], list[Violation]]
@@ -30,11 +33,16 @@ DraftCheck = Callable[[DraftView, GuardrailPolicy], list[Violation]]
 
 
 def view_draft(body: str, subject: str = "", sender_name: str = "") -> DraftView:
-    raw = {"subject": subject, "sender_name": sender_name, "body": body}
-    for name, value in raw.items():
+    view = DraftView(raw={}, visible={}, attributes={}, links={}, lowered={})
+    for name, value in (("subject", subject), ("sender_name", sender_name), ("body", body)):
         if not isinstance(value, str):
             raise TypeError(f"{name} must be a str, not {type(value).__name__}")
-    visible = {name: visible_text(value) for name, value in raw.items()}
-    attrs = {name: attributes(value) for name, value in raw.items()}
-    links = {name: find_links(visible[name], attrs[name]) for name in raw}
-    return DraftView(raw=raw, visible=visible, attributes=attrs, links=links)
+        visible = visible_text(value)
+        low = lowered(visible.text)
+        attrs = attributes(value)
+        view.raw[name] = value
+        view.visible[name] = visible
+        view.attributes[name] = attrs
+        view.lowered[name] = low
+        view.links[name] = find_links(visible, attrs, low)
+    return view
