@@ -22,12 +22,11 @@ from releasegate.errors import ConfigError, InputError, Problem, VerdictError
 from releasegate.sources import Source
 from releasegate.verdicts import LEVELS, ProblemsFound, parse_verdict
 
-__all__ = ["ImportTarget", "Imported", "check_code", "code_of", "read_json", "rfc3339",
+__all__ = ["ImportTarget", "Imported", "code_of", "read_json", "rfc3339",
            "stable_id", "validated"]
 
 _NAME: Final = re.compile(r"[A-Za-z0-9_.:/-]{1,128}")
 _ID_PART: Final = re.compile(r"[A-Za-z0-9_.-]{1,48}")
-_CODE: Final = re.compile(r"[a-z0-9_.:-]{1,64}")
 _NOT_CODE: Final = re.compile(r"[^a-z0-9_.:-]+")
 
 
@@ -138,10 +137,6 @@ def code_of(name: object) -> str | None:
         return None
     code = _NOT_CODE.sub("_", name.strip().lower()).strip("_")[:64]
     return code or None
-
-
-def check_code(code: str) -> bool:
-    return _CODE.fullmatch(code) is not None
 
 
 def rfc3339(value: object) -> str | None:
