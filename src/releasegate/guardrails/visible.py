@@ -96,8 +96,14 @@ _NEEDS_WORK = re.compile(rf"[<&{_ZERO_WIDTH}{_SPACES}{_LOOKALIKES}\U000e0000-\U0
 _BLOCK = re.compile(rf"</?(?:{_BLOCK_TAGS})(?=[\s/>])", re.I)
 _CHARS: dict[int, str | None] = {
     cp: None
-    for lo, hi in ((0x200B, 0x200F), (0x202A, 0x202E), (0x2060, 0x206F), (0xFE00, 0xFE0F),
-                   (0x180B, 0x180F), (0xE0000, 0xE007F))
+    for lo, hi in (
+        (0x200B, 0x200F),
+        (0x202A, 0x202E),
+        (0x2060, 0x206F),
+        (0xFE00, 0xFE0F),
+        (0x180B, 0x180F),
+        (0xE0000, 0xE007F),
+    )
     for cp in range(lo, hi + 1)
 }
 _CHARS.update({0xAD: None, 0x34F: None, 0x61C: None, 0xFEFF: None})
@@ -188,14 +194,16 @@ class Attribute:
 
 
 _ATTR_NAMES = r"(?i:href|src|alt|title|action|background)"
-# Every tag with an "=" in it, then the attributes inside it: `_ATTR` only matches in a tag that
-# carries one of the attributes, so scanning each such tag finds exactly those tags' values, and
-# the plain tag pattern lets the engine jump from "<" to "<" without stopping at bare tags.
-_TAG_WITH_EQUALS = re.compile(r"<[A-Za-z][^<>=]*=[^<>]*>")
+# Only tags that carry one of the attributes; the pattern starts with "<", so the engine jumps.
+_TAG = re.compile(rf"<[A-Za-z][^<>]*?\s{_ATTR_NAMES}\s*=[^<>]*>")
 _ATTR_VALUE = r"""\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))"""
 _ATTR = re.compile(rf"\s({_ATTR_NAMES}){_ATTR_VALUE}")
-# For ASCII tags: the names spelled in both cases, which the engine tests far faster.
-_ATTR_ASCII = re.compile(rf"\s({_anycase(_ATTR_NAMES[4:-1])}){_ATTR_VALUE}")
+# For ASCII text: the same patterns with the names spelled in both cases and `\s` as the class it
+# is in ASCII, which the engine tests far faster than case-folded names and a Unicode category.
+_ASCII_SPACE = r"[\t\n\x0b\x0c\r\x1c-\x1f ]"
+_ASCII_NAMES = _anycase(_ATTR_NAMES[4:-1])
+_TAG_ASCII = re.compile(rf"<[A-Za-z][^<>]*?{_ASCII_SPACE}(?:{_ASCII_NAMES}){_ASCII_SPACE}*=[^<>]*>")
+_ATTR_ASCII = re.compile(rf"\s({_ASCII_NAMES}){_ATTR_VALUE}")
 _URL_ATTRS = frozenset({"href", "src", "action", "background"})
 
 
@@ -211,12 +219,12 @@ def decode_url(url: str) -> str:
 
 def attributes(value: str) -> list[Attribute]:
     """href/src/alt/title values of the tags in `value`, entity- and (for URLs) %-decoded."""
-    if "<" not in value or "=" not in value:
+    if "<" not in value:
         return []
     found = []
-    pattern = _ATTR_ASCII if value.isascii() else _ATTR
-    for tag in _TAG_WITH_EQUALS.finditer(value):
-        for m in pattern.finditer(tag.group()):
+    tags, attrs = (_TAG_ASCII, _ATTR_ASCII) if value.isascii() else (_TAG, _ATTR)
+    for tag in tags.finditer(value):
+        for m in attrs.finditer(tag.group()):
             group = 2 if m.group(2) is not None else 3 if m.group(3) is not None else 4
             name = m.group(1).lower()
             raw = html.unescape(m.group(group))
