@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -77,11 +79,82 @@ def test_bad_min_n_is_a_clear_usage_error(value: str, db: str, tmp_path: Path,
     assert "AGENT_EVAL_RELEASE_MIN_N" in capsys.readouterr().err
 
 
-def test_version_without_verdicts_holds_with_n_zero(db: str,
+def test_version_without_verdicts_holds_with_n_zero(db: str, tmp_path: Path,
                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    main(["ingest", rows_file(tmp_path), "--db", db])
+    capsys.readouterr()
     assert main(["decide", "--graph", "g", "--version", "nope", "--db", db, "--json"]) == 3
-    decision = json.loads(capsys.readouterr().out)
+    captured = capsys.readouterr()
+    decision = json.loads(captured.out)
     assert decision["evidence"]["n"] == 0 and decision["evidence"]["success_rate"] is None
+    assert "no verdicts at all for g nope" in captured.err
+
+
+def test_reading_commands_never_create_a_store(db: str, capsys: pytest.CaptureFixture[str]
+                                               ) -> None:
+    for command in (["windows"], ["history", "--graph", "g"],
+                    ["decide", "--graph", "g", "--version", "v2"]):
+        assert main([*command, "--db", db]) == 2
+        assert "no releasegate store at" in capsys.readouterr().err
+    assert not Path(db).exists()
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--graph", "my graph", "--version", "v2"], "graph: 'my graph' is not a name"),
+    (["--graph", "g", "--version", "v2", "--judge", "j 1"], "judge:"),
+    (["--graph", "g", "--version", "v2", "--baseline", "v9"], "'v9' has no verdicts"),
+    (["--graph", "g", "--version", "v2", "--since", "2026-11-04", "--until", "2026-11-01"],
+     "until must be later than since"),
+    (["--graph", "g", "--version", "v2", "--since", "99999999d"], "before the year 1"),
+    (["--graph", "g", "--version", "v2", "--last", "99999999999"], "last"),
+])
+def test_decide_refuses_what_can_only_be_a_mistake(args: list[str], message: str, db: str,
+                                                   tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    main(["ingest", rows_file(tmp_path), "--db", db])
+    capsys.readouterr()
+    assert main(["decide", *args, "--db", db]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_hard_codes_given_as_a_string_are_refused(db: str, tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "releasegate.toml").write_text('[policy]\nhard_codes = "template_debris"\n',
+                                                encoding="utf-8")
+    main(["ingest", rows_file(tmp_path), "--db", db])
+    assert "must be a list of violation codes" in capsys.readouterr().err
+
+
+def test_conflict_inside_one_input_says_so(db: str, tmp_path: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    path = write_jsonl(tmp_path / "twice.jsonl", [verdict("e2", True), verdict("e2", False)])
+    assert main(["ingest", str(path), "--db", db]) == 2
+    assert "'e2' appears more than once in this input" in capsys.readouterr().err
+
+
+def test_ingest_json_reports_problems_on_stdout(db: str, tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "bad.jsonl"
+    path.write_text('{"run_id": "x"}\n', encoding="utf-8")
+    assert main(["ingest", str(path), "--db", db, "--json"]) == 2
+    report = json.loads(capsys.readouterr().out)
+    assert report["stored"] == 0 and report["problems"][0]["line"] == 1
+
+
+def test_empty_input_warns(db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("\n\n", encoding="utf-8")
+    assert main(["ingest", str(empty), "--db", db]) == 0
+    assert "no verdict rows in the input" in capsys.readouterr().err
+
+
+def test_a_closed_pipe_keeps_the_decisions_exit_code(db: str, tmp_path: Path) -> None:
+    main(["ingest", rows_file(tmp_path, 3), "--db", db])
+    done = subprocess.run(
+        f"set -o pipefail; {sys.executable} -m releasegate decide --graph g --version v2 "
+        f"--db {db} | head -c 1 >/dev/null", shell=True, executable="/bin/bash",
+        capture_output=True, text=True)
+    assert done.returncode == 3 and "Traceback" not in done.stderr
 
 
 def test_bad_file_is_refused_whole_naming_line_and_field(
@@ -103,7 +176,7 @@ def test_skip_invalid_reports_each_skipped_line(db: str, tmp_path: Path,
     assert main(["ingest", str(path), "--db", db, "--skip-invalid", "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert (report["stored"], report["skipped"]) == (1, 1)
-    assert report["skipped_rows"][0]["line"] == 2
+    assert report["problems"][0]["line"] == 2
 
 
 def test_conflicting_run_is_named(db: str, tmp_path: Path,

@@ -25,13 +25,13 @@ from releasegate.cli_report import report_command
 from releasegate.cli_rollout import cohorts_command, rollout_app
 from releasegate.cli_serve import serve_command
 from releasegate.config import Settings, load_settings
-from releasegate.errors import InputError, RefusedError, ReleasegateError
+from releasegate.errors import InputError, RefusedError, ReleasegateError, VerdictError
 from releasegate.gate import Gate, utc_now
 from releasegate.ingestion import ingest_sources
 from releasegate.integrations.github import github_report
 from releasegate.render import render_decision, render_history, render_ingest, render_windows
 from releasegate.sources import FORMATS, Format, Source, open_source
-from releasegate.store import Store
+from releasegate.store import DecisionRecord, Store
 from releasegate.store.database import create_store_engine, schema_status, upgrade
 from releasegate.store.transfer import export_store, import_store, schema_ddl
 from releasegate.timestamps import epoch_us
@@ -46,6 +46,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # help texts mention [graphs.NAME] and [policy]: print them as written
 )
 db_app = typer.Typer(help="The database: check, upgrade, export, import.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
@@ -56,8 +57,26 @@ app.command("check")(check_command)
 app.command("serve")(serve_command)
 app.command("report")(report_command)
 
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush does not fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+class _Console(Console):
+    """Rich's console, but a reader closing the pipe (`decide | head`) does not change the exit
+    code: the output is dropped and the command finishes as decided."""
+
+    def on_broken_pipe(self) -> None:
+        self.quiet = True
+        _silence_stdout()
+
+
 # Piped output (CI logs, `make demo | less`) gets a wide page instead of Rich's 80 columns.
-out = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
+out = _Console(highlight=False, width=None if sys.stdout.isatty() else 160)
 err = Console(stderr=True, highlight=False, width=None if sys.stderr.isatty() else 160)
 
 DbOption = Annotated[str | None, typer.Option(
@@ -77,9 +96,9 @@ def _settings(db: str | None, config: str | None) -> Settings:
 
 
 @contextmanager
-def _gate(db: str | None, config: str | None) -> Iterator[Gate]:
+def _gate(db: str | None, config: str | None, *, create: bool = False) -> Iterator[Gate]:
     settings = _settings(db, config)
-    with Store.open(settings.db_url) as store:
+    with Store.open(settings.db_url, create=create) as store:
         yield build(settings, store).gate
 
 
@@ -119,9 +138,17 @@ def ingest(
     settings = _settings(db, config)
     fmt_value: Format | None = fmt  # type: ignore[assignment]
     sources = [open_source(path, fmt_value) for path in paths]
-    with Store.open(settings.db_url) as store, _progress(sources) as progress:
-        report = ingest_sources(store, sources, now_us=epoch_us(utc_now()),
-                                skip_invalid=skip_invalid, progress=progress)
+    try:
+        with Store.open(settings.db_url) as store, _progress(sources) as progress:
+            report = ingest_sources(store, sources, now_us=epoch_us(utc_now()),
+                                    skip_invalid=skip_invalid, progress=progress)
+    except VerdictError as exc:
+        if as_json:  # machines get the problems on stdout too; the exit code stays 2
+            _emit_json({"error": "invalid verdict rows", "stored": 0,
+                        "problems": [p.as_dict() for p in exc.problems]})
+        raise
+    if report.received == 0 and not report.skipped_rows:
+        err.print("[yellow]warning:[/yellow] no verdict rows in the input: nothing to store")
     if as_json:
         _emit_json(report.as_dict())
     else:
@@ -156,16 +183,36 @@ def decide(
     window = _window(since, until, last)
     with _gate(db, config) as gate:
         record = gate.decide(graph, version, baseline=baseline, judge=judge, window=window)
-    if as_json or fmt == "json":
-        sys.stdout.write(record.decision.to_json() + "\n")
-    elif fmt == "github":
-        sys.stdout.write(github_report(record, os.environ.get("GITHUB_STEP_SUMMARY")))
-    else:
-        render_decision(out, record.decision)
-        if record.mode == "advisory":
-            out.print("  [dim]advisory: recorded, nothing changed "
-                      "(AGENT_EVAL_RELEASE_GATE=enforce to act)[/dim]")
+        if record.decision.evidence["n"] == 0 and not gate.store.has_verdicts(graph, version):
+            err.print(f"[yellow]warning:[/yellow] no verdicts at all for {escape(graph)} "
+                      f"{escape(version)}: check the names (`releasegate windows` lists them)")
+        action = _action_taken(gate, record)
+    try:
+        if as_json or fmt == "json":
+            sys.stdout.write(record.decision.to_json() + "\n")
+        elif fmt == "github":
+            sys.stdout.write(github_report(record, os.environ.get("GITHUB_STEP_SUMMARY")))
+        else:
+            render_decision(out, record.decision)
+            out.print(f"  [dim]{escape(action)}[/dim]")
+        sys.stdout.flush()
+    except BrokenPipeError:  # `decide | head -1`: the reader left; the decision still stands
+        _silence_stdout()
     raise typer.Exit(record.decision.exit_code)
+
+
+def _action_taken(gate: Gate, record: DecisionRecord) -> str:
+    """What the gate did about this decision, in the words an operator needs."""
+    graph = record.decision.evidence["target_graph"]
+    events = [e for e in gate.store.rollout_history(graph, limit=3)
+              if e.decision_id == record.id]
+    if record.mode == "advisory":
+        advice = " (recommended: halt the canary)" if events else ""
+        return (f"advisory: recorded, nothing changed{advice}; "
+                "AGENT_EVAL_RELEASE_GATE=enforce to act")
+    if any(e.action == "halt" for e in events):
+        return f"enforce: the {graph} canary is halted; every thread now runs control"
+    return "enforce: recorded; no rollout change was needed"
 
 
 @app.command()
@@ -300,7 +347,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ReleasegateError as exc:
         err.print(f"[red]error:[/red] {escape(str(exc))}")
         return 1
-    except BrokenPipeError:
+    except BrokenPipeError:  # `decide | head -1`: the reader left; the verdict still stands
+        _silence_stdout()
         return 1
     except Exception as exc:  # the last line of defence: a reason, not a traceback
         if os.environ.get("RELEASEGATE_DEBUG"):

@@ -53,28 +53,34 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: cannot read config file: {exc.strerror}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not UTF-8 text (TOML files are UTF-8)") from None
     unknown = sorted(set(data) - _SECTIONS)
     if unknown:
         raise ConfigError(f"{path}: unknown section {unknown[0]!r} (known: {sorted(_SECTIONS)})")
     return data
 
 
-def _policy(section: Mapping[str, Any], where: str) -> GatePolicy:
+def _policy(section: Any, where: str) -> GatePolicy:
+    if not isinstance(section, Mapping):
+        raise ConfigError(f"{where}[policy]: must be a table")
     unknown = sorted(set(section) - _POLICY_KEYS)
     if unknown:
         raise ConfigError(f"{where}[policy]: unknown key {unknown[0]!r}")
     values = {k: section[k] for k in section if k != "extra_hard_codes"}
     try:
         policy = DEFAULT_POLICY.with_values(**values)
-        extra = section.get("extra_hard_codes", [])
-        if extra:
-            policy = policy.with_values(hard_codes=policy.hard_codes | set(extra))
+        if "extra_hard_codes" in section:
+            extra = policy.with_values(hard_codes=section["extra_hard_codes"]).hard_codes
+            policy = policy.with_values(hard_codes=policy.hard_codes | extra)
     except ConfigError as exc:
         raise ConfigError(f"{where}[policy]: {exc}") from None
     return policy
 
 
-def _graphs(section: Mapping[str, Any], where: str) -> dict[str, Mapping[str, Any]]:
+def _graphs(section: Any, where: str) -> dict[str, Mapping[str, Any]]:
+    if not isinstance(section, Mapping):
+        raise ConfigError(f"{where}[graphs]: must be a table of [graphs.NAME] tables")
     graphs: dict[str, Mapping[str, Any]] = {}
     for name, spec in section.items():
         if not isinstance(spec, Mapping):
@@ -103,6 +109,15 @@ def guardrail_policy(settings: Settings) -> GuardrailPolicy:
     """The draft checks' policy: the [guardrails] section, with the gate's hard set."""
     policy = GuardrailPolicy.from_mapping(settings.guardrails)
     return replace(policy, hard_codes=settings.policy.hard_codes)
+
+
+def _database_url(section: Any, where: str) -> str | None:
+    if not isinstance(section, Mapping) or set(section) - {"url"}:
+        raise ConfigError(f"{where}[database]: a table with one key, url")
+    url = section.get("url")
+    if url is not None and not (isinstance(url, str) and url.strip()):
+        raise ConfigError(f"{where}[database]: url must be a non-empty string")
+    return url
 
 
 def _config_path(environ: Mapping[str, str], explicit: str | None) -> Path | None:
@@ -137,7 +152,8 @@ def load_settings(environ: Mapping[str, str] | None = None, *, db: str | None = 
         )
         mode = "advisory"
     graphs = _graphs(data.get("graphs", {}), where)
-    db_url = db or env.get("RELEASEGATE_DB") or data.get("database", {}).get("url") or DEFAULT_URL
+    db_url = db or env.get("RELEASEGATE_DB") or _database_url(data.get("database", {}), where) \
+        or DEFAULT_URL
     return Settings(
         db_url=db_url, policy=policy, mode=mode,
         controls={name: spec["active_version"] for name, spec in graphs.items()},

@@ -48,6 +48,10 @@ class Problem:
     field: str
     message: str
 
+    def as_dict(self) -> dict[str, object]:
+        return {"source": self.source, "line": self.line, "field": self.field,
+                "message": self.message}
+
     def __str__(self) -> str:
         where = f"{self.source}:{self.line}" if self.line else self.source
         return f"{where}: {self.field}: {self.message}"
@@ -70,12 +74,23 @@ class VerdictError(InputError):
 class ConflictError(InputError):
     """The same run_id arrived with content that differs from what is stored."""
 
-    def __init__(self, run_ids: Sequence[str], detail: str = "") -> None:
+    def __init__(self, run_ids: Sequence[str], *, within_input: Sequence[str] = ()) -> None:
         self.run_ids = tuple(run_ids)
-        shown = ", ".join(repr(r) for r in self.run_ids[:10])
-        more = f" and {len(self.run_ids) - 10} more" if len(self.run_ids) > 10 else ""
-        msg = f"run_id {shown}{more} already stored with different content; nothing was stored"
-        super().__init__(msg + (f" ({detail})" if detail else ""))
+        self.within_input = tuple(within_input)
+        twice = [r for r in self.run_ids if r in set(self.within_input)]
+        before = [r for r in self.run_ids if r not in set(self.within_input)]
+        parts = []
+        if before:
+            parts.append(f"run_id {_listing(before)} already stored with different content")
+        if twice:
+            parts.append(f"run_id {_listing(twice)} appears more than once in this input "
+                         "with different content")
+        super().__init__("; ".join(parts) + "; nothing was stored")
+
+
+def _listing(run_ids: Sequence[str]) -> str:
+    shown = ", ".join(repr(r) for r in run_ids[:10])
+    return shown + (f" and {len(run_ids) - 10} more" if len(run_ids) > 10 else "")
 
 
 class ConfigError(InputError):

@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from releasegate.decision import Decision, release_decision
+from releasegate.errors import InputError
 from releasegate.policy import DEFAULT_POLICY, GatePolicy
 from releasegate.store import DecisionRecord, Store
-from releasegate.verdicts import epoch_us
+from releasegate.verdicts import check_name, epoch_us
 from releasegate.window import ALL_TIME, WindowSpec, WindowStats
 
 __all__ = ["Gate", "GateMode", "OverviewRow", "utc_now"]
@@ -51,16 +52,35 @@ class Gate:
         self.clock = clock
         self.actions = tuple(actions)
 
-    def baseline_for(self, graph: str, version: str, baseline: str | None = None) -> str | None:
-        """The version to compare against: the one named, else the graph's control."""
+    def baseline_for(self, graph: str, version: str, baseline: str | None = None,
+                     stored: Mapping[str, str] | None = None) -> str | None:
+        """The version to compare against: the one named, else the graph's control.
+
+        The control is the stored rollout's active version when there is one (a `rollout
+        promote` moves it at once), else the configured one. `stored` saves a lookup per call.
+        """
         if baseline is not None:
             return baseline
-        control = self.controls.get(graph)
+        if stored is None:
+            state = self.store.rollout_state(graph)
+            stored = {graph: state.active_version} if state is not None else {}
+        control = stored.get(graph, self.controls.get(graph))
         return control if control is not None and control != version else None
 
     def evaluate(self, graph: str, version: str, *, baseline: str | None = None,
                  judge: str | None = None, window: WindowSpec = ALL_TIME) -> Decision:
-        """Decide without persisting (what `windows` and dry runs use)."""
+        """Decide without persisting (what `windows` and dry runs use).
+
+        Names that no verdict could carry are an InputError, and so is a baseline named
+        explicitly that has no verdicts at all: a typo must not switch the regression rule off.
+        """
+        for value, field in ((graph, "graph"), (version, "version"), (baseline, "baseline"),
+                             (judge, "judge")):
+            if value is not None:
+                check_name(value, field)
+        if baseline is not None and not self.store.has_verdicts(graph, baseline):
+            raise InputError(f"baseline: {baseline!r} has no verdicts in graph {graph!r}; "
+                             "check the name, or leave --baseline out")
         stats, prior = self.store.decision_windows(
             graph, version, self.baseline_for(graph, version, baseline), judge, window,
             self.policy.hard_codes,
@@ -84,11 +104,12 @@ class Gate:
     def overview(self, graph: str | None = None) -> list[OverviewRow]:
         """Every (graph, version, judge) window with its stats and what the gate says now."""
         windows, latest = self.store.windows(graph, self.policy.hard_codes)
+        stored = {s.graph: s.active_version for s in self.store.rollout_states()}
         by_key = {(w.target_graph, w.prompt_version, w.judge_version): w for w in windows}
         rows = []
         for stats in windows:
             g, ver, judge = stats.target_graph, stats.prompt_version, stats.judge_version
-            base_version = self.baseline_for(g, ver)
+            base_version = self.baseline_for(g, ver, stored=stored)
             prior = None
             if base_version is not None:
                 prior = by_key.get((g, base_version, judge)) or WindowStats(

@@ -38,10 +38,7 @@ class IngestReport:
         return {
             "received": self.received, "stored": self.stored, "duplicates": self.duplicates,
             "skipped": self.skipped_rows,
-            "skipped_rows": [
-                {"source": p.source, "line": p.line, "field": p.field, "message": p.message}
-                for p in self.skipped
-            ],
+            "problems": [p.as_dict() for p in self.skipped],
         }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
@@ -72,7 +73,7 @@ class GatePolicy:
             elif name == "min_n":
                 converted[name] = _whole(value, name)
             elif name == "hard_codes":
-                converted[name] = frozenset(str(code) for code in value)
+                converted[name] = _codes(value, name)
             else:
                 raise ConfigError(f"{name}: not a policy value")
         return replace(self, **converted)
@@ -89,11 +90,24 @@ class GatePolicy:
         }
 
 
+_CODE = re.compile(r"^[a-z0-9_.:-]{1,64}$")
+
+
+def _codes(value: object, name: str) -> frozenset[str]:
+    """A list of violation codes; a bare string would otherwise become a set of letters."""
+    if isinstance(value, str | bytes) or not isinstance(value, list | tuple | set | frozenset):
+        raise ConfigError(f"{name}: must be a list of violation codes, e.g. [\"template_debris\"]")
+    for code in value:
+        if not isinstance(code, str) or not _CODE.match(code):
+            raise ConfigError(f"{name}: {code!r} is not a violation code ({_CODE.pattern})")
+    return frozenset(value)
+
+
 def _whole(value: object, name: str) -> int:
     if isinstance(value, bool):
         raise ConfigError(f"{name}: must be a whole number, got a boolean")
     text = str(value).strip()
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()):
         raise ConfigError(f"{name}: must be a whole number ≥ 1, got {value!r}")
     return int(text)
 

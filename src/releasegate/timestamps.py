@@ -26,7 +26,7 @@ def parse_rfc3339(text: str) -> datetime:
             stamp = datetime.fromisoformat(text.upper() if text[-1] == "z" else text)
         except ValueError as exc:
             raise ValueError(f"is not a real date and time ({exc})") from None
-        return stamp if stamp.tzinfo is UTC else stamp.astimezone(UTC)
+        return _utc(stamp)
     if m is None:
         raise ValueError("must be an RFC 3339 timestamp with an offset, e.g. 2026-11-03T02:01:00Z")
     year, month, day, hour, minute, second, frac, offset = m.groups()
@@ -37,7 +37,14 @@ def parse_rfc3339(text: str) -> datetime:
                          micros, tzinfo=UTC if tz == "+00:00" else _offset(tz))
     except ValueError as exc:
         raise ValueError(f"is not a real date and time ({exc})") from None
-    return stamp.astimezone(UTC)
+    return _utc(stamp)
+
+
+def _utc(stamp: datetime) -> datetime:
+    try:
+        return stamp if stamp.tzinfo is UTC else stamp.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("is out of range once converted to UTC") from None
 
 
 def _offset(text: str) -> timezone:

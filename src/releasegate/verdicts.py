@@ -7,6 +7,7 @@ name so that a subject, a body or an e-mail address can never slip into the stor
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Annotated, Any, Final, Literal
@@ -20,7 +21,7 @@ from pydantic import (
     field_validator,
 )
 
-from releasegate.errors import Problem
+from releasegate.errors import InputError, Problem
 from releasegate.timestamps import epoch_us, parse_rfc3339
 
 __all__ = [
@@ -28,6 +29,7 @@ __all__ = [
     "LEVELS",
     "ProblemsFound",
     "Verdict",
+    "check_name",
     "decode_json_object",
     "epoch_us",
     "level_mask",
@@ -46,6 +48,20 @@ NonNegative = Annotated[float, Field(ge=0)]
 # A day is 8.64e7 ms; the cap keeps latency_us inside a 64-bit column (and out of float infinity).
 MAX_LATENCY_MS: Final = 1e12
 Latency = Annotated[float, Field(ge=0, le=MAX_LATENCY_MS)]
+
+
+_CONTROL: Final = re.compile(r"[\x00-\x1f\x7f]")
+
+
+_NAME: Final = re.compile(r"^[A-Za-z0-9_.:/-]{1,128}$")
+
+
+def check_name(value: str, field: str) -> str:
+    """A graph, version or judge name as schema v1 allows it; InputError otherwise."""
+    if not _NAME.match(value):
+        raise InputError(f"{field}: {value!r} is not a name a verdict can carry "
+                         f"({_NAME.pattern})")
+    return value
 
 
 def _all_levels() -> list[str]:
@@ -102,6 +118,15 @@ class Verdict(BaseModel):
         if not isinstance(value, str):
             raise ValueError("must be an RFC 3339 timestamp string")
         return parse_rfc3339(value)
+
+    @field_validator("run_id")
+    @classmethod
+    def _run_id(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must not be blank")
+        if _CONTROL.search(value):
+            raise ValueError("must not contain control characters (NUL, newline, tab, ...)")
+        return value
 
     @field_validator("violations")
     @classmethod

@@ -18,6 +18,7 @@ from releasegate.timestamps import iso, parse_rfc3339
 
 __all__ = [
     "ALL_TIME",
+    "MAX_LAST",
     "WindowSpec",
     "WindowStats",
     "nearest_rank",
@@ -113,6 +114,7 @@ class WindowStats:
         return wilson_interval(self.passes, self.n)
 
 
+MAX_LAST: Final = 1_000_000_000  # a bound SQL integers on every backend can hold
 _AGO: Final = re.compile(r"^(\d+)\s*([smhdw])$")
 _UNITS: Final = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 
@@ -126,8 +128,11 @@ class WindowSpec:
     last: int | None = None
 
     def __post_init__(self) -> None:
-        if self.last is not None and self.last < 1:
-            raise ValueError(f"last must be ≥ 1, got {self.last}")
+        if self.last is not None and not 1 <= self.last <= MAX_LAST:
+            raise ValueError(f"last must be between 1 and {MAX_LAST:,}, got {self.last}")
+        if self.since_us is not None and self.until_us is not None \
+                and self.until_us <= self.since_us:
+            raise ValueError("until must be later than since: the window would be empty")
 
     def as_evidence(self) -> dict[str, Any]:
         return {"since": iso(self.since_us), "until": iso(self.until_us), "last": self.last}
@@ -141,7 +146,10 @@ def parse_when(text: str, now: datetime) -> datetime:
     value = text.strip()
     ago = _AGO.match(value)
     if ago:
-        return now - timedelta(**{_UNITS[ago.group(2)]: int(ago.group(1))})
+        try:
+            return now - timedelta(**{_UNITS[ago.group(2)]: int(ago.group(1))})
+        except OverflowError:
+            raise ValueError(f"{text!r} reaches before the year 1") from None
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
         try:
             return datetime.fromisoformat(value).replace(tzinfo=UTC)

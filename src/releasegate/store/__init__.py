@@ -18,12 +18,12 @@ from releasegate.canary.state import Cohort, RolloutEvent, RolloutState, StickyK
 from releasegate.decision import Decision
 from releasegate.errors import StoreError
 from releasegate.store import rollouts as rollout_sql
-from releasegate.store.database import create_store_engine, ensure_schema
+from releasegate.store.database import create_store_engine, ensure_schema, refuse_missing_sqlite
 from releasegate.store.decisions import DecisionRecord, decision_history, record_decision
 from releasegate.store.ingest import IngestResult, Row, insert_batches
 from releasegate.store.series import DAY_US, SeriesPoint, version_series
-from releasegate.store.windows import all_windows, window_stats
-from releasegate.window import WindowSpec, WindowStats
+from releasegate.store.windows import all_windows, latest_judge, window_stats
+from releasegate.window import ALL_TIME, WindowSpec, WindowStats
 
 __all__ = ["DecisionRecord", "IngestResult", "RolloutPlan", "Store", "WindowSpec"]
 
@@ -41,8 +41,14 @@ class Store:
         self.engine = engine
 
     @classmethod
-    def open(cls, url_or_path: str) -> Store:
-        """Open (creating a new SQLite file or empty database at the current schema)."""
+    def open(cls, url_or_path: str, *, create: bool = True) -> Store:
+        """Open a store; a new SQLite file or an empty database gets the current schema.
+
+        With `create=False` a SQLite file that does not exist is an InputError instead: a
+        command that only reads must not leave an empty store behind a mistyped path.
+        """
+        if not create:
+            refuse_missing_sqlite(url_or_path)
         engine = create_store_engine(url_or_path)
         try:
             ensure_schema(engine)
@@ -93,6 +99,11 @@ class Store:
                 return stats, None
             prior = window_stats(conn, graph, baseline, stats.judge_version, spec, hard_codes)
             return stats, prior
+
+    def has_verdicts(self, graph: str, version: str) -> bool:
+        """Whether any verdict of this (graph, version) is stored, under any judge."""
+        with self.snapshot() as conn:
+            return latest_judge(conn, graph, version, ALL_TIME) is not None
 
     def windows(self, graph: str | None, hard_codes: frozenset[str]
                 ) -> tuple[list[WindowStats], dict[tuple[str, str], str]]:

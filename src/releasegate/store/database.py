@@ -14,7 +14,7 @@ from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 
-from releasegate.errors import ConfigError, SchemaError, StoreError
+from releasegate.errors import ConfigError, InputError, SchemaError, StoreError
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -43,14 +43,25 @@ def normalize_url(url_or_path: str) -> str:
     return f"sqlite:///{Path(text).expanduser()}"
 
 
+def refuse_missing_sqlite(url_or_path: str) -> None:
+    """InputError when a SQLite URL or path names a file that does not exist."""
+    url = make_url(normalize_url(url_or_path))
+    database = url.database
+    if url.get_backend_name() == "sqlite" and database and database != ":memory:" \
+            and not Path(database).exists():
+        raise InputError(
+            f"no releasegate store at {database}: check --db / RELEASEGATE_DB, or create one "
+            "with `releasegate ingest FILE`")
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # Let SQLAlchemy's "begin" event below issue BEGIN itself (the pysqlite driver's own
     # transaction handling defers BEGIN and breaks snapshot reads).
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA busy_timeout=30000")  # first: switching to WAL may wait for a lock
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
 
@@ -114,7 +125,9 @@ def upgrade(engine: Engine) -> tuple[str | None, str]:
 
     before, head = schema_status(engine)
     try:
-        with engine.begin() as conn:
+        # One writer migrates; a second process opening the same new file waits for the lock,
+        # then finds the schema current and does nothing.
+        with engine.connect().execution_options(releasegate_write=True) as conn, conn.begin():
             command.upgrade(_alembic_config(conn), "head")
     except SQLAlchemyError as exc:
         raise StoreError(f"migration failed: {_brief(exc)}") from None

@@ -68,6 +68,20 @@ def _differs(new: Row, stored: Row) -> bool:
     return False
 
 
+def _raise_conflicts(conn: Connection, run_ids: list[str], now_us: int) -> None:
+    """ConflictError naming the run_ids, told apart: sent twice in this input, or stored before.
+
+    Every row of one ingest carries the same ingested_at_us, so a stored row with this ingest's
+    time came from the same input.
+    """
+    if not run_ids:
+        return
+    within = {r for (r,) in conn.execute(
+        select(verdicts.c.run_id).where(verdicts.c.run_id.in_(run_ids[:_CHUNK]),
+                                        verdicts.c.ingested_at_us == now_us))}
+    raise ConflictError(run_ids, within_input=sorted(within))
+
+
 def _conflicts(conn: Connection, rows: Sequence[Row]) -> list[str]:
     """run_ids in `rows` whose stored content differs (includes duplicates within `rows`)."""
     wanted: dict[str, list[Row]] = {}
@@ -102,9 +116,7 @@ def _sqlite_insert(conn: Connection, batches: Iterable[Sequence[Row]]) -> Ingest
         received += len(rows)
         stored += inserted
         if inserted < len(rows):
-            conflicts = _conflicts(conn, rows)
-            if conflicts:
-                raise ConflictError(conflicts)
+            _raise_conflicts(conn, _conflicts(conn, rows), rows[0][-1])
     return IngestResult(received, stored)
 
 
@@ -126,8 +138,9 @@ def _postgres_insert(conn: Connection, batches: Iterable[Sequence[Row]]) -> Inge
     conn.exec_driver_sql(f"CREATE TEMPORARY TABLE {_STAGE} "
                          "(LIKE verdicts INCLUDING DEFAULTS) ON COMMIT DROP")
     cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    received = 0
+    received, now_us = 0, 0
     for rows in batches:
+        now_us = rows[0][-1] if rows else now_us
         with cursor.copy(f"COPY {_STAGE} ({names}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
@@ -138,8 +151,7 @@ def _postgres_insert(conn: Connection, batches: Iterable[Sequence[Row]]) -> Inge
     conflicts = [r for (r,) in conn.exec_driver_sql(
         f"SELECT DISTINCT s.run_id FROM {_STAGE} s JOIN verdicts v ON v.run_id = s.run_id "
         f"WHERE {_DIFFERS} ORDER BY s.run_id LIMIT 1000")]
-    if conflicts:
-        raise ConflictError(conflicts)
+    _raise_conflicts(conn, conflicts, now_us)
     return IngestResult(received, int(stored))
 
 
