@@ -246,7 +246,8 @@ def windows(
     with _gate(db, config) as gate:
         rows = gate.overview(graph)
     if as_json:
-        _emit_json([{"current_judge": r.current, **r.decision.as_dict()} for r in rows])
+        _emit_json([{"current_judge": r.current, "control": r.control, **r.decision.as_dict()}
+                    for r in rows])
     elif not rows:
         out.print("no verdicts stored yet: `releasegate ingest FILE` first")
     else:

@@ -33,6 +33,7 @@ class OverviewRow:
     stats: WindowStats
     decision: Decision
     current: bool  # the judge version a decision on this pair would use
+    control: bool = False  # the graph's control version (the baseline of the others)
 
 
 class Gate:
@@ -115,5 +116,6 @@ class Gate:
                 prior = by_key.get((g, base_version, judge)) or WindowStats(
                     target_graph=g, prompt_version=base_version, judge_version=judge)
             decision = release_decision(stats, prior, self.policy)
-            rows.append(OverviewRow(stats, decision, latest.get((g, ver)) == judge))
+            is_control = stored.get(g, self.controls.get(g)) == ver
+            rows.append(OverviewRow(stats, decision, latest.get((g, ver)) == judge, is_control))
         return rows

@@ -32,6 +32,14 @@ def _num(value: Any) -> str:
     return str(value)
 
 
+def _rate(value: float | None) -> str:
+    """A rate as the reasons print it: at least two decimals (0.70, not 0.7)."""
+    if value is None:
+        return "–"
+    text = f"{value:.4f}".rstrip("0")
+    return text if len(text.split(".")[1]) >= 2 else f"{value:.2f}"
+
+
 def render_decision(console: Console, decision: Decision) -> None:
     ev = decision.evidence
     head = Text.assemble(_badge(decision.decision), "  ",
@@ -46,11 +54,11 @@ def render_decision(console: Console, decision: Decision) -> None:
     ci = ev.get("success_rate_wilson95")
     rows = [
         ("n", ev["n"], ev.get("prior_n")),
-        ("success rate", ev["success_rate"], ev.get("prior_success_rate")),
+        ("success rate", _rate(ev["success_rate"]), _rate(ev.get("prior_success_rate"))),
         ("  95% Wilson", f"{ci[0]:.4f}–{ci[1]:.4f}" if ci else None, None),
-        ("safety pass rate", ev["safety_pass_rate"], None),
+        ("safety pass rate", _rate(ev["safety_pass_rate"]), None),
         ("hard violations", ev["hard_violations"], None),
-        ("level coverage", ev["level_coverage"], None),
+        ("level coverage", _rate(ev["level_coverage"]), None),
         ("unscored runs", ev["unscored"], None),
         ("p95 latency ms", ev["p95_latency_ms"], ev.get("prior_p95_latency_ms")),
     ]
@@ -72,12 +80,19 @@ def render_windows(console: Console, rows: Sequence[OverviewRow]) -> None:
     for row in rows:
         ev, s = row.decision.evidence, row.stats
         ci = ev["success_rate_wilson95"]
-        judge = s.judge_version if row.current else f"[dim]{s.judge_version} (old)[/dim]"
+        if row.current:
+            judge, gate, reason = s.judge_version, _badge(row.decision.decision), \
+                row.decision.reason
+        else:  # a decision on this pair uses the newer judge: this row is history, not a verdict
+            judge = f"[dim]{s.judge_version} (old)[/dim]"
+            gate = Text("superseded", style="dim")
+            reason = Text("scored by an older judge: decisions use the latest judge's verdicts",
+                          style="dim")
+        version = f"{s.prompt_version} [dim](control)[/dim]" if row.control else s.prompt_version
         table.add_row(
-            s.target_graph, s.prompt_version, judge, str(s.n), _num(ev["success_rate"]),
-            f"{ci[0]:.2f}–{ci[1]:.2f}" if ci else "–", _num(ev["safety_pass_rate"]),
-            _num(ev["level_coverage"]), _num(ev["p95_latency_ms"]),
-            _badge(row.decision.decision), row.decision.reason,
+            s.target_graph, version, judge, str(s.n), _rate(ev["success_rate"]),
+            f"{ci[0]:.2f}–{ci[1]:.2f}" if ci else "–", _rate(ev["safety_pass_rate"]),
+            _rate(ev["level_coverage"]), _num(ev["p95_latency_ms"]), gate, reason,
         )
     console.print(table)
 

@@ -134,7 +134,8 @@ def _header_problem(columns: list[str]) -> tuple[str, str] | None:
     seen: set[str] = set()
     for column in columns:
         if column not in FIELDS:
-            return column, "unknown column (a verdict carries scores and codes only)"
+            hint = "" if seen else "; the first line must be a header naming the columns"
+            return column, f"unknown column (a verdict carries scores and codes only){hint}"
         if column in seen:
             return column, "column appears twice"
         seen.add(column)
@@ -200,7 +201,8 @@ def open_source(path: str, fmt: Format | None = None) -> Source:
         size = file.stat().st_size
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror}") from None
-    chosen = fmt or _EXTENSIONS.get(file.suffix.lower()) or _sniff(stream.peek(64))
-    if chosen == "json" and _sniff(stream.peek(64)) == "jsonl":
-        chosen = "jsonl"  # a .json file holding one object per line
+    sniffed = _sniff(stream.peek(64))
+    chosen = fmt or _EXTENSIONS.get(file.suffix.lower()) or sniffed
+    if {chosen, sniffed} == {"json", "jsonl"}:
+        chosen = sniffed  # JSON either way: an array in a .jsonl, objects per line in a .json
     return Source(path, stream, chosen, size)
