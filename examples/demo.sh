@@ -40,3 +40,7 @@ decide --graph reply_classifier --version v3
 
 say "The decision log (append-only)"
 rg history --graph campaign_composer
+
+say "Explore further"
+echo "export RELEASEGATE_DB=$DB RELEASEGATE_CONFIG=examples/releasegate.toml"
+echo "$BIN/releasegate windows        # or decide, history, rollout status, serve"
