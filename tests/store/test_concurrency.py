@@ -106,3 +106,13 @@ def test_racing_rollout_changes_leave_a_consistent_history(store: Store, db_url:
         assert after.percent_before_bp == before.percent_bp  # nobody overwrote unseen
     state = store.rollout_state("g")
     assert state is not None and state.percent_bp == history[-1].percent_bp
+
+
+def test_processes_creating_the_same_new_sqlite_file_all_succeed(tmp_path: Path) -> None:
+    db = str(tmp_path / "new.db")  # nobody has created it: every process races to migrate
+    files = [write_jsonl(tmp_path / f"p{k}.jsonl", [verdict(f"p{k}-{i}") for i in range(200)])
+             for k in range(4)]
+    results = finish([spawn("ingest", str(f), "--db", db) for f in files])
+    assert all(code == 0 for code, _, _ in results), [e for _, _, e in results]
+    with Store.open(db) as store:
+        assert stored(store) == 800
