@@ -19,8 +19,8 @@ def captured_statements(store: Store, call: Any) -> list[tuple[str, Any]]:
 
     def remember(_conn: Any, _cursor: Any, statement: str, params: Any, _ctx: Any,
                  _many: bool) -> None:
-        if statement.lstrip().upper().startswith("SELECT"):
-            seen.append((statement, params))
+        if statement.lstrip().upper().startswith("SELECT") and "FROM verdicts" in statement:
+            seen.append((statement, params))  # the verdict reads; rollout lookups are by key
 
     event.listen(store.engine, "before_cursor_execute", remember)
     try:
