@@ -7,7 +7,6 @@ Errors are mapped to exit codes in one place, `main`.
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from collections.abc import Iterator, Sequence
@@ -15,16 +14,24 @@ from contextlib import contextmanager
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 
 from releasegate.cli_check import check_command
+from releasegate.cli_common import (
+    ConfigOption,
+    DbOption,
+    JsonOption,
+    emit_json,
+    err,
+    out,
+    read_settings,
+    silence_stdout,
+)
 from releasegate.cli_import import import_app
 from releasegate.cli_report import report_command
 from releasegate.cli_rollout import cohorts_command, rollout_app
 from releasegate.cli_serve import serve_command
-from releasegate.config import Settings, load_settings
 from releasegate.errors import InputError, RefusedError, ReleasegateError, VerdictError
 from releasegate.gate import Gate, utc_now
 from releasegate.ingestion import ingest_sources
@@ -57,42 +64,8 @@ app.command("check")(check_command)
 app.command("serve")(serve_command)
 app.command("report")(report_command)
 
-def _silence_stdout() -> None:
-    """Point stdout at /dev/null so the interpreter's final flush does not fail again."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):
-        pass
-
-
-class _Console(Console):
-    """Rich's console, but a reader closing the pipe (`decide | head`) does not change the exit
-    code: the output is dropped and the command finishes as decided."""
-
-    def on_broken_pipe(self) -> None:
-        self.quiet = True
-        _silence_stdout()
-
-
-# Piped output (CI logs, `make demo | less`) gets a wide page instead of Rich's 80 columns.
-out = _Console(highlight=False, width=None if sys.stdout.isatty() else 160)
-err = Console(stderr=True, highlight=False, width=None if sys.stderr.isatty() else 160)
-
-DbOption = Annotated[str | None, typer.Option(
-    "--db", help="SQLAlchemy URL or SQLite path [env: RELEASEGATE_DB; default releasegate.db]",
-    show_default=False)]
-ConfigOption = Annotated[str | None, typer.Option(
-    "--config", help="Config file [env: RELEASEGATE_CONFIG; default ./releasegate.toml]",
-    show_default=False)]
-JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout only.")]
-
-
-def _settings(db: str | None, config: str | None) -> Settings:
-    settings = load_settings(db=db, config=config)
-    for warning in settings.warnings:
-        err.print(f"[yellow]warning:[/yellow] {escape(warning)}")
-    return settings
+_settings = read_settings
+_silence_stdout = silence_stdout
 
 
 @contextmanager
@@ -102,8 +75,7 @@ def _gate(db: str | None, config: str | None, *, create: bool = False) -> Iterat
         yield build(settings, store).gate
 
 
-def _emit_json(value: Any) -> None:
-    sys.stdout.write(json.dumps(value, sort_keys=True, ensure_ascii=False) + "\n")
+_emit_json = emit_json
 
 
 @contextmanager

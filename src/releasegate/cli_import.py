@@ -15,6 +15,7 @@ from typing import Annotated, Any
 import typer
 from rich.markup import escape
 
+from releasegate.cli_common import ConfigOption, DbOption, emit_json, err, out, read_settings
 from releasegate.errors import InputError
 from releasegate.gate import utc_now
 from releasegate.ingestion import ingest_sources
@@ -38,24 +39,12 @@ Levels = Annotated[str, typer.Option(
     "--levels", help="Eval levels the tool scores, comma-separated (step,trajectory,outcome).")]
 Threshold = Annotated[float, typer.Option(
     "--pass-threshold", help="A numeric score passes at or above this (Inspect, LangSmith).")]
-Db = Annotated[str | None, typer.Option(
-    "--db", help="SQLAlchemy URL or SQLite path [env: RELEASEGATE_DB; default releasegate.db]",
-    show_default=False)]
-Config = Annotated[str | None, typer.Option(
-    "--config", help="Config file [env: RELEASEGATE_CONFIG; default ./releasegate.toml]",
-    show_default=False)]
 DryRun = Annotated[bool, typer.Option(
     "--dry-run", help="Convert and validate only; store nothing.")]
 JsonlOut = Annotated[str | None, typer.Option(
     "--jsonl-out", help="Also write the verdict rows as JSONL to this file (- for stdout).",
     show_default=False)]
 AsJson = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout only.")]
-
-
-def _cli() -> Any:
-    from releasegate import cli  # registered by cli itself: import at call time, not load time
-
-    return cli
 
 
 def _write_jsonl(target: str, imports: list[Imported]) -> None:
@@ -79,16 +68,15 @@ def _run(tool: str, files: list[Path], target: ImportTarget, *, db: str | None,
         _write_jsonl(jsonl_out, imports)
     report = None
     if not dry_run:
-        settings = _cli()._settings(db, config)
+        settings = read_settings(db, config)
         with Store.open(settings.db_url) as store:
             report = ingest_sources(store, [item.as_source() for item in imports],
                                     now_us=epoch_us(utc_now()))
-    cli = _cli()
     if as_json:
-        cli._emit_json({"imports": [item.as_dict() for item in imports],
+        emit_json({"imports": [item.as_dict() for item in imports],
                         "ingest": report.as_dict() if report else None})
         return
-    console = cli.err if jsonl_out == "-" else cli.out
+    console = err if jsonl_out == "-" else out
     for item in imports:
         c = item.counts()
         console.print(f"{tool} {escape(item.source)}: {c['runs']} runs → {c['passed']} passed, "
@@ -116,7 +104,7 @@ def promptfoo(files: Files, graph: Graph, version: Version, judge: Judge = None,
               prompt_index: Annotated[int | None, typer.Option(
                   "--prompt-index", help="Only rows of this prompt (promptIdx).",
                   show_default=False)] = None,
-              levels: Levels = "outcome", db: Db = None, config: Config = None,
+              levels: Levels = "outcome", db: DbOption = None, config: ConfigOption = None,
               dry_run: DryRun = False, jsonl_out: JsonlOut = None, as_json: AsJson = False,
               ) -> None:
     """promptfoo results (`promptfoo eval -o results.json`): one verdict per test row."""
@@ -127,8 +115,8 @@ def promptfoo(files: Files, graph: Graph, version: Version, judge: Judge = None,
 
 @import_app.command("inspect")
 def inspect_logs(files: Files, graph: Graph, version: Version, judge: Judge = None,
-                 levels: Levels = "outcome", pass_threshold: Threshold = 1.0, db: Db = None,
-                 config: Config = None, dry_run: DryRun = False, jsonl_out: JsonlOut = None,
+                 levels: Levels = "outcome", pass_threshold: Threshold = 1.0, db: DbOption = None,
+                 config: ConfigOption = None, dry_run: DryRun = False, jsonl_out: JsonlOut = None,
                  as_json: AsJson = False) -> None:
     """Inspect AI eval logs (.eval or .json): one verdict per sample and epoch."""
     _run("inspect", files, _target(graph, version, judge, levels, pass_threshold), db=db,
@@ -137,8 +125,8 @@ def inspect_logs(files: Files, graph: Graph, version: Version, judge: Judge = No
 
 @import_app.command("langsmith")
 def langsmith(files: Files, graph: Graph, version: Version, judge: Judge = None,
-              levels: Levels = "outcome", pass_threshold: Threshold = 1.0, db: Db = None,
-              config: Config = None, dry_run: DryRun = False, jsonl_out: JsonlOut = None,
+              levels: Levels = "outcome", pass_threshold: Threshold = 1.0, db: DbOption = None,
+              config: ConfigOption = None, dry_run: DryRun = False, jsonl_out: JsonlOut = None,
               as_json: AsJson = False) -> None:
     """LangSmith runs exported as JSONL with their feedback: one verdict per root run."""
     _run("langsmith", files, _target(graph, version, judge, levels, pass_threshold), db=db,

@@ -23,7 +23,16 @@ from releasegate.canary.rollout import RolloutController
 from releasegate.canary.router import effective_versions
 from releasegate.canary.state import RolloutEvent
 from releasegate.canary.status import RolloutStatus
+from releasegate.cli_common import (
+    ConfigOption,
+    DbOption,
+    JsonOption,
+    emit_json,
+    out,
+    read_settings,
+)
 from releasegate.errors import InputError
+from releasegate.gate import utc_now
 from releasegate.store import Store
 from releasegate.timestamps import epoch_us, iso
 from releasegate.wiring import build
@@ -33,25 +42,11 @@ __all__ = ["cohorts_command", "rollout_app"]
 rollout_app = typer.Typer(help="Canary rollout: status, set, halt, promote, history.",
                           no_args_is_help=True)
 
-DbOption = Annotated[str | None, typer.Option(
-    "--db", help="SQLAlchemy URL or SQLite file path [env: RELEASEGATE_DB; default releasegate.db]",
-    show_default=False)]
-ConfigOption = Annotated[str | None, typer.Option(
-    "--config",
-    help="releasegate.toml to read [env: RELEASEGATE_CONFIG; default ./releasegate.toml]",
-    show_default=False)]
-JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout only.")]
 GraphOption = Annotated[str, typer.Option("--graph", help="Graph name from the registry.")]
 ReasonOption = Annotated[str, typer.Option("--reason", help="Why: recorded in the audit trail.")]
 ByOption = Annotated[str | None, typer.Option(
     "--by", help="Who is changing it [env: RELEASEGATE_ACTOR; default: the login name]",
     show_default=False)]
-
-
-def _cli() -> Any:
-    from releasegate import cli  # registered by cli itself: import at call time, not load time
-
-    return cli
 
 
 def _actor(by: str | None) -> str:
@@ -67,7 +62,7 @@ def _actor(by: str | None) -> str:
 
 @contextmanager
 def _controller(db: str | None, config: str | None) -> Iterator[RolloutController]:
-    settings = _cli()._settings(db, config)
+    settings = read_settings(db, config)
     with Store.open(settings.db_url) as store:
         yield build(settings, store).rollout  # the same wiring as decide: webhooks included
 
@@ -77,7 +72,6 @@ def _pct(points: int | None) -> str:
 
 
 def _render_status(rows: list[RolloutStatus]) -> None:
-    out = _cli().out
     for row in rows:
         state = row.state
         candidate = row.candidate_version or "none"
@@ -105,7 +99,7 @@ def _render_status(rows: list[RolloutStatus]) -> None:
 
 
 def _render_event(event: RolloutEvent) -> None:
-    _cli().out.print(
+    out.print(
         f"{event.graph}: {event.action} by {escape(event.actor)} at {iso(event.at_us)}; "
         f"control {event.active_version}, candidate {event.candidate_version or 'none'}, "
         f"percent {_pct(event.percent_bp)}{', HALTED' if event.halted else ''}\n"
@@ -125,7 +119,7 @@ def _event_dict(event: RolloutEvent) -> dict[str, Any]:
 
 def _emit_event(event: RolloutEvent, as_json: bool) -> None:
     if as_json:
-        _cli()._emit_json(_event_dict(event))
+        emit_json(_event_dict(event))
     else:
         _render_event(event)
 
@@ -137,9 +131,9 @@ def status(graph: Annotated[str | None, typer.Option("--graph")] = None, db: DbO
     with _controller(db, config) as controller:
         rows = controller.status(graph, os.environ)
     if as_json:
-        _cli()._emit_json([row.as_dict() for row in rows])
+        emit_json([row.as_dict() for row in rows])
     elif not rows:
-        _cli().out.print("no graphs: declare [graphs.NAME] tables in releasegate.toml")
+        out.print("no graphs: declare [graphs.NAME] tables in releasegate.toml", markup=False)
     else:
         _render_status(rows)
 
@@ -181,16 +175,15 @@ def history(graph: GraphOption, limit: Annotated[int | None, typer.Option(
     with _controller(db, config) as controller:
         events = controller.store.rollout_history(graph, limit)
     if as_json:
-        _cli()._emit_json([_event_dict(e) for e in events])
+        emit_json([_event_dict(e) for e in events])
     elif not events:
-        _cli().out.print(f"no rollout changes recorded for {escape(graph)}")
+        out.print(f"no rollout changes recorded for {escape(graph)}")
     else:
         for event in events:
             _render_event(event)
 
 
 def _render_cohorts(report: dict[str, Any]) -> None:
-    out = _cli().out
     table = Table(title=f"{report['graph']}: outcomes per cohort (95% Wilson intervals)")
     for column in ("cohort", "version", "threads", "send rate", "error rate", "reply rate"):
         table.add_column(column, justify="left" if column in ("cohort", "version") else "right")
@@ -234,7 +227,7 @@ def cohorts_command(
         from releasegate.window import parse_when
 
         try:
-            since_us = epoch_us(parse_when(since, _cli().utc_now()))
+            since_us = epoch_us(parse_when(since, utc_now()))
         except ValueError as exc:
             raise InputError(f"--since: {exc}") from None
     with _controller(db, config) as controller:
@@ -245,8 +238,8 @@ def cohorts_command(
     report = cohort_report(graph, counts, control_version=control,
                            candidate_version=candidate).as_dict()
     if as_json:
-        _cli()._emit_json(report)
+        emit_json(report)
     elif not report["cohorts"]:
-        _cli().out.print(f"no touches recorded for {escape(graph)}: call record_touch(...)")
+        out.print(f"no touches recorded for {escape(graph)}: call record_touch(...)")
     else:
         _render_cohorts(report)

@@ -8,19 +8,14 @@ from __future__ import annotations
 
 import ipaddress
 import os
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
+from releasegate.cli_common import ConfigOption, DbOption, err, read_settings
 from releasegate.errors import InputError
 
 __all__ = ["is_loopback", "serve_command"]
-
-
-def _cli() -> Any:
-    from releasegate import cli  # cli imports this module to register it: look up at call time
-
-    return cli
 
 
 def is_loopback(host: str) -> bool:
@@ -35,12 +30,8 @@ def is_loopback(host: str) -> bool:
 def serve_command(
     host: Annotated[str, typer.Option("--host", help="Address to bind.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=0, max=65535, help="TCP port.")] = 8080,
-    db: Annotated[str | None, typer.Option(
-        "--db", help="SQLAlchemy URL or SQLite path [env: RELEASEGATE_DB; default releasegate.db]",
-        show_default=False)] = None,
-    config: Annotated[str | None, typer.Option(
-        "--config", help="Config file [env: RELEASEGATE_CONFIG; default ./releasegate.toml]",
-        show_default=False)] = None,
+    db: DbOption = None,
+    config: ConfigOption = None,
     insecure_no_auth: Annotated[bool, typer.Option(
         "--insecure-no-auth", help="Allow binding beyond loopback with no token set.")] = False,
     max_body: Annotated[int, typer.Option(
@@ -61,11 +52,11 @@ def serve_command(
     if not access.enabled and not is_loopback(host) and not insecure_no_auth:
         raise InputError(f"refusing to serve on {host} without a token: set RELEASEGATE_TOKEN, "
                          "bind 127.0.0.1, or pass --insecure-no-auth")
-    settings = _cli()._settings(db, config)
+    settings = read_settings(db, config)
     with Store.open(settings.db_url) as store:
         wiring = build(settings, store)
         app = create_app(wiring.gate, wiring.rollout, access=access, max_body=max_body)
-        _cli().err.print(f"releasegate serving http://{host}:{port}/ "
+        err.print(f"releasegate serving http://{host}:{port}/ "
                          f"({'token auth' if access.enabled else 'NO AUTH'}, "
                          f"{settings.mode} mode)")
         uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False,

@@ -80,6 +80,7 @@ def render_windows(console: Console, rows: Sequence[OverviewRow]) -> None:
     for row in rows:
         ev, s = row.decision.evidence, row.stats
         ci = ev["success_rate_wilson95"]
+        reason: str | Text
         if row.current:
             judge, gate, reason = s.judge_version, _badge(row.decision.decision), \
                 row.decision.reason
