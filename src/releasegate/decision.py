@@ -1,6 +1,8 @@
 """The release decision, policy clear-v1 (SPEC §4). Pure: counts in, a Decision value out.
 
-The rules run in the SPEC's order and the first that matches decides. Every comparison is between
+The rules run in the SPEC's order and the first that matches decides. Policy anytime-v1 runs the
+same rules in the same order but for two, regression and the success floor, taken from
+`anytime.py` (docs/policies.md); `policy.name` picks the rule set. Every comparison is between
 exact fractions; the evidence reports rounded figures for people and exact counts for audit.
 """
 
@@ -9,10 +11,12 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import ROUND_HALF_EVEN, Decimal
 from fractions import Fraction
-from typing import Any, Final, Literal
+from typing import Any, Final, Literal, NamedTuple
 
+from releasegate import anytime
+from releasegate.figures import rounded as _rounded
+from releasegate.figures import show
 from releasegate.policy import DEFAULT_POLICY, GatePolicy
 from releasegate.window import WindowStats
 
@@ -48,26 +52,6 @@ class Decision:
         return EXIT_CODES[self.decision]
 
 
-def _rounded(value: Fraction | None, places: int = 4) -> float | None:
-    if value is None:
-        return None
-    exact = Decimal(value.numerator) / Decimal(value.denominator)
-    return float(exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN))
-
-
-def show(value: Fraction, against: Fraction) -> str:
-    """Format a rate with as few decimals (≥ 2) as keep its comparison with `against` honest.
-
-    0.7999 against 0.80 prints "0.7999", not a misleading "0.80".
-    """
-    for places in range(2, 7):
-        text = f"{_rounded(value, places):.{places}f}"
-        shown = Fraction(Decimal(text))
-        if (shown > against) == (value > against) and (shown == against) == (value == against):
-            return text
-    return f"{value.numerator}/{value.denominator}"
-
-
 def _ms(us: int | None) -> int | float | None:
     if us is None:
         return None
@@ -94,7 +78,7 @@ def _stats_evidence(stats: WindowStats) -> dict[str, Any]:
 
 
 def _evidence(stats: WindowStats, baseline: WindowStats | None, policy: GatePolicy,
-              rule: str, notes: list[str]) -> dict[str, Any]:
+              rule: str, notes: list[str], extra: dict[str, Any]) -> dict[str, Any]:
     evidence = {
         "target_graph": stats.target_graph,
         "prompt_version": stats.prompt_version,
@@ -107,11 +91,13 @@ def _evidence(stats: WindowStats, baseline: WindowStats | None, policy: GatePoli
         "policy": policy.as_evidence(),
         "rule": rule,
         "notes": notes,
+        **extra,
     }
     return evidence
 
 
 Rule = Callable[[WindowStats, WindowStats | None, GatePolicy], "tuple[Outcome, str] | None"]
+Fallback = Callable[[WindowStats, WindowStats | None, GatePolicy], "tuple[Outcome, str]"]
 
 
 def _safety(stats: WindowStats, _b: WindowStats | None, _p: GatePolicy
@@ -203,6 +189,24 @@ _RULES: Final[tuple[tuple[str, Rule], ...]] = (
 )
 
 
+class _Ruleset(NamedTuple):
+    rules: tuple[tuple[str, Rule], ...]
+    fallback: Fallback
+    evidence: Callable[[WindowStats, WindowStats | None, GatePolicy], dict[str, Any]] | None
+
+
+# anytime-v1 (docs/policies.md): clear-v1's order and shared rules; its own regression and floor.
+_RULESETS: Final[dict[str, _Ruleset]] = {
+    "clear-v1": _Ruleset(_RULES, _borderline, None),
+    "anytime-v1": _Ruleset(
+        (("safety_veto", _safety), ("regression", anytime.regression), ("min_n", _thin),
+         ("level_coverage", _coverage), ("latency", _latency), ("success_floor", anytime.promote)),
+        anytime.borderline,
+        lambda stats, usable, policy: {"anytime": anytime.evidence(stats, usable, policy)},
+    ),
+}
+
+
 def _notes(stats: WindowStats, baseline: WindowStats | None) -> list[str]:
     notes: list[str] = []
     if baseline is None:
@@ -233,12 +237,14 @@ def release_decision(
     """
     usable = baseline if baseline is not None and baseline.n > 0 else None
     notes = _notes(stats, baseline)
-    for rule, check in _RULES:
+    ruleset = _RULESETS[policy.name]
+    extra = ruleset.evidence(stats, usable, policy) if ruleset.evidence else {}
+    for rule, check in ruleset.rules:
         verdict = check(stats, usable, policy)
         if verdict is not None:
             outcome, reason = verdict
             return Decision(outcome, reason, policy.source,
-                            _evidence(stats, baseline, policy, rule, notes))
-    outcome, reason = _borderline(stats, usable, policy)
+                            _evidence(stats, baseline, policy, rule, notes, extra))
+    outcome, reason = ruleset.fallback(stats, usable, policy)
     return Decision(outcome, reason, policy.source,
-                    _evidence(stats, baseline, policy, "borderline", notes))
+                    _evidence(stats, baseline, policy, "borderline", notes, extra))

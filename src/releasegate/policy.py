@@ -11,12 +11,18 @@ from typing import Any, Final
 from releasegate.errors import ConfigError
 
 __all__ = [
+    "ANYTIME_POLICY",
     "DEFAULT_HARD_CODES",
     "DEFAULT_POLICY",
+    "POLICY_SOURCES",
     "GatePolicy",
     "as_decimal",
 ]
 
+POLICY_SOURCES: Final[dict[str, str]] = {
+    "clear-v1": "agent_eval:release_gate:clear-v1-2026-06",
+    "anytime-v1": "agent_eval:release_gate:anytime-v1-2026-12",
+}
 DEFAULT_HARD_CODES: Final = frozenset(
     {"template_debris", "spam_marker", "empty_draft", "oversized_draft", "loop_detected"}
 )
@@ -48,8 +54,21 @@ class GatePolicy:
     min_level_coverage: Decimal = Decimal("0.95")
     latency_tolerance: Decimal = Decimal("0.20")
     hard_codes: frozenset[str] = field(default=DEFAULT_HARD_CODES)
+    # anytime-v1 only (docs/policies.md): the error level and the Beta(a, b) mixing prior
+    alpha: Decimal = Decimal("0.05")
+    prior_a: int = 110
+    prior_b: int = 9
 
     def __post_init__(self) -> None:
+        if self.name not in POLICY_SOURCES:
+            raise ConfigError(f"policy: {self.name!r} is not one of {', '.join(POLICY_SOURCES)}")
+        if not Decimal(0) < self.alpha < Decimal(1):
+            raise ConfigError(f"alpha: must be strictly between 0 and 1, got {self.alpha}")
+        for name in ("prior_a", "prior_b"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 10**6:
+                raise ConfigError(f"{name}: must be a whole number from 1 to 1000000, "
+                                  f"got {value!r}")
         for name in ("success_floor", "regression_drop", "min_level_coverage"):
             value = getattr(self, name)
             if not Decimal(0) <= value <= Decimal(1):
@@ -70,16 +89,26 @@ class GatePolicy:
             if name in ("success_floor", "regression_drop", "min_level_coverage",
                         "latency_tolerance"):
                 converted[name] = as_decimal(value, name)
-            elif name == "min_n":
+            elif name in ("min_n", "prior_a", "prior_b"):
                 converted[name] = _whole(value, name)
+            elif name == "alpha":
+                converted[name] = as_decimal(value, name)
             elif name == "hard_codes":
                 converted[name] = _codes(value, name)
             else:
                 raise ConfigError(f"{name}: not a policy value")
         return replace(self, **converted)
 
+    def named(self, name: str) -> GatePolicy:
+        """The same values under another policy (its rules and its `source` stamp)."""
+        if name not in POLICY_SOURCES:
+            raise ConfigError(f"policy: {name!r} is not one of {', '.join(POLICY_SOURCES)}")
+        return replace(self, name=name, source=POLICY_SOURCES[name])
+
     def as_evidence(self) -> dict[str, Any]:
+        anytime = {"alpha": float(self.alpha), "prior_a": self.prior_a, "prior_b": self.prior_b}
         return {
+            **(anytime if self.name == "anytime-v1" else {}),
             "name": self.name,
             "success_floor": float(self.success_floor),
             "regression_drop": float(self.regression_drop),
@@ -113,3 +142,4 @@ def _whole(value: object, name: str) -> int:
 
 
 DEFAULT_POLICY: Final = GatePolicy()
+ANYTIME_POLICY: Final = DEFAULT_POLICY.named("anytime-v1")
