@@ -32,10 +32,17 @@ from releasegate.cli_import import import_app
 from releasegate.cli_report import report_command
 from releasegate.cli_rollout import cohorts_command, rollout_app
 from releasegate.cli_serve import serve_command
-from releasegate.errors import InputError, RefusedError, ReleasegateError, VerdictError
+from releasegate.errors import (
+    ConfigError,
+    InputError,
+    RefusedError,
+    ReleasegateError,
+    VerdictError,
+)
 from releasegate.gate import Gate, utc_now
 from releasegate.ingestion import ingest_sources
 from releasegate.integrations.github import github_report
+from releasegate.policy import GatePolicy
 from releasegate.render import render_decision, render_history, render_ingest, render_windows
 from releasegate.sources import FORMATS, Format, Source, open_source
 from releasegate.store import DecisionRecord, Store
@@ -148,13 +155,18 @@ def decide(
     as_json: JsonOption = False,
     fmt: Annotated[str, typer.Option("--format", help="text, json, or github (a step summary "
                                      "to $GITHUB_STEP_SUMMARY and annotations)")] = "text",
+    policy: Annotated[str | None, typer.Option(
+        "--policy", help="clear-v1 or anytime-v1 (docs/policies.md) [env: "
+        "AGENT_EVAL_RELEASE_POLICY; default: [policy] name, else clear-v1]",
+        show_default=False)] = None,
 ) -> None:
     """Decide PROMOTE / HOLD / ROLLBACK for a version and record the decision."""
     if fmt not in ("text", "json", "github"):
         raise InputError(f"--format: {fmt!r} is not one of text, json, github")
     window = _window(since, until, last)
     with _gate(db, config) as gate:
-        record = gate.decide(graph, version, baseline=baseline, judge=judge, window=window)
+        record = gate.decide(graph, version, baseline=baseline, judge=judge, window=window,
+                             policy=_policy(gate, policy))
         if record.decision.evidence["n"] == 0 and not gate.store.has_verdicts(graph, version):
             err.print(f"[yellow]warning:[/yellow] no verdicts at all for {escape(graph)} "
                       f"{escape(version)}: check the names (`releasegate windows` lists them)")
@@ -171,6 +183,16 @@ def decide(
     except BrokenPipeError:  # `decide | head -1`: the reader left; the decision still stands
         _silence_stdout()
     raise typer.Exit(record.decision.exit_code)
+
+
+def _policy(gate: Gate, name: str | None) -> GatePolicy | None:
+    """The settings' policy values under the policy --policy names; None: the settings' own."""
+    if name is None:
+        return None
+    try:
+        return gate.policy.named(name.strip())
+    except ConfigError as exc:
+        raise ConfigError(f"--policy: {exc}") from None
 
 
 def _action_taken(gate: Gate, record: DecisionRecord) -> str:

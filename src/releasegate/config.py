@@ -23,8 +23,8 @@ __all__ = ["CONFIG_FILE", "GATE_MODES", "Settings", "guardrail_policy", "load_se
 CONFIG_FILE: Final = "releasegate.toml"
 GATE_MODES: Final = ("advisory", "enforce")
 _POLICY_KEYS: Final = frozenset(
-    {"success_floor", "regression_drop", "min_n", "min_level_coverage", "latency_tolerance",
-     "hard_codes", "extra_hard_codes"}
+    {"name", "success_floor", "regression_drop", "min_n", "min_level_coverage",
+     "latency_tolerance", "hard_codes", "extra_hard_codes", "alpha", "prior_a", "prior_b"}
 )
 _GRAPH_KEYS: Final = frozenset(
     {"active_version", "candidate_version", "canary_percent_env", "salt", "sticky"}
@@ -67,9 +67,12 @@ def _policy(section: Any, where: str) -> GatePolicy:
     unknown = sorted(set(section) - _POLICY_KEYS)
     if unknown:
         raise ConfigError(f"{where}[policy]: unknown key {unknown[0]!r}")
-    values = {k: section[k] for k in section if k != "extra_hard_codes"}
+    values = {k: section[k] for k in section if k not in ("extra_hard_codes", "name")}
     try:
-        policy = DEFAULT_POLICY.with_values(**values)
+        name = section.get("name", DEFAULT_POLICY.name)
+        if not isinstance(name, str):
+            raise ConfigError(f"name: must be a string, got {name!r}")
+        policy = DEFAULT_POLICY.named(name).with_values(**values)
         if "extra_hard_codes" in section:
             extra = policy.with_values(hard_codes=section["extra_hard_codes"]).hard_codes
             policy = policy.with_values(hard_codes=policy.hard_codes | extra)
@@ -142,6 +145,11 @@ def load_settings(environ: Mapping[str, str] | None = None, *, db: str | None = 
             policy = policy.with_values(min_n=env["AGENT_EVAL_RELEASE_MIN_N"])
         except ConfigError as exc:
             raise ConfigError(f"AGENT_EVAL_RELEASE_MIN_N: {exc}") from None
+    if env.get("AGENT_EVAL_RELEASE_POLICY", "").strip():
+        try:
+            policy = policy.named(env["AGENT_EVAL_RELEASE_POLICY"].strip())
+        except ConfigError as exc:
+            raise ConfigError(f"AGENT_EVAL_RELEASE_POLICY: {exc}") from None
     warnings: list[str] = []
     raw_mode = env.get("AGENT_EVAL_RELEASE_GATE", "").strip()
     mode = raw_mode.lower() or "advisory"

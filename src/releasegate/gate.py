@@ -69,8 +69,10 @@ class Gate:
         return control if control is not None and control != version else None
 
     def evaluate(self, graph: str, version: str, *, baseline: str | None = None,
-                 judge: str | None = None, window: WindowSpec = ALL_TIME) -> Decision:
-        """Decide without persisting (what `windows` and dry runs use).
+                 judge: str | None = None, window: WindowSpec = ALL_TIME,
+                 policy: GatePolicy | None = None) -> Decision:
+        """Decide without persisting (what `windows` and dry runs use), under `policy` if given,
+        else the gate's.
 
         Names that no verdict could carry are an InputError, and so is a baseline named
         explicitly that has no verdicts at all: a typo must not switch the regression rule off.
@@ -82,18 +84,21 @@ class Gate:
         if baseline is not None and not self.store.has_verdicts(graph, baseline):
             raise InputError(f"baseline: {baseline!r} has no verdicts in graph {graph!r}; "
                              "check the name, or leave --baseline out")
+        policy = policy or self.policy
         stats, prior = self.store.decision_windows(
             graph, version, self.baseline_for(graph, version, baseline), judge, window,
-            self.policy.hard_codes,
+            policy.hard_codes,
         )
-        decision = release_decision(stats, prior, self.policy)
+        decision = release_decision(stats, prior, policy)
         evidence = {**decision.evidence, "window": window.as_evidence()}
         return Decision(decision.decision, decision.reason, decision.source, evidence)
 
     def decide(self, graph: str, version: str, *, baseline: str | None = None,
-               judge: str | None = None, window: WindowSpec = ALL_TIME) -> DecisionRecord:
+               judge: str | None = None, window: WindowSpec = ALL_TIME,
+               policy: GatePolicy | None = None) -> DecisionRecord:
         """Decide, persist (append-only), then run the actions for the gate's mode."""
-        decision = self.evaluate(graph, version, baseline=baseline, judge=judge, window=window)
+        decision = self.evaluate(graph, version, baseline=baseline, judge=judge, window=window,
+                                 policy=policy)
         decided_at = epoch_us(self.clock())
         record_id = self.store.record(decision, decided_at_us=decided_at, mode=self.mode)
         record = DecisionRecord(id=record_id, decided_at_us=decided_at, mode=self.mode,

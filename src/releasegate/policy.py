@@ -61,7 +61,7 @@ class GatePolicy:
 
     def __post_init__(self) -> None:
         if self.name not in POLICY_SOURCES:
-            raise ConfigError(f"policy: {self.name!r} is not one of {', '.join(POLICY_SOURCES)}")
+            raise ConfigError(_unknown(self.name))
         if not Decimal(0) < self.alpha < Decimal(1):
             raise ConfigError(f"alpha: must be strictly between 0 and 1, got {self.alpha}")
         for name in ("prior_a", "prior_b"):
@@ -102,7 +102,7 @@ class GatePolicy:
     def named(self, name: str) -> GatePolicy:
         """The same values under another policy (its rules and its `source` stamp)."""
         if name not in POLICY_SOURCES:
-            raise ConfigError(f"policy: {name!r} is not one of {', '.join(POLICY_SOURCES)}")
+            raise ConfigError(_unknown(name))
         return replace(self, name=name, source=POLICY_SOURCES[name])
 
     def as_evidence(self) -> dict[str, Any]:
@@ -117,6 +117,10 @@ class GatePolicy:
             "latency_tolerance": float(self.latency_tolerance),
             "hard_codes": sorted(self.hard_codes),
         }
+
+
+def _unknown(name: object) -> str:
+    return f"{name!r} is not a policy (known: {', '.join(POLICY_SOURCES)})"
 
 
 _CODE = re.compile(r"^[a-z0-9_.:-]{1,64}$")

@@ -108,8 +108,9 @@ def api_router(services: Services) -> APIRouter:
     def post_decision(body: DecideRequest) -> DecisionOut:
         """Decide PROMOTE / HOLD / ROLLBACK for a version, persist it, run the gate's actions."""
         window = window_spec(body.since, body.until, body.last, utc_now())
+        policy = gate.policy.named(body.policy) if body.policy else None
         record = gate.decide(body.graph, body.version, baseline=body.baseline,
-                             judge=body.judge, window=window)
+                             judge=body.judge, window=window, policy=policy)
         metrics.decisions.labels(record.decision.decision).inc()
         return decision_out(record)
 

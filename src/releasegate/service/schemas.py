@@ -75,6 +75,8 @@ class DecideRequest(_Strict):
                               description="RFC 3339 time, date, or age (7d)")
     until: str | None = Field(default=None, max_length=64, description="exclusive upper bound")
     last: int | None = Field(default=None, ge=1, le=10_000_000, description="the last N runs")
+    policy: Literal["clear-v1", "anytime-v1"] | None = Field(
+        default=None, description="the decision policy (default: the server's configured one)")
 
 
 class DecisionOut(BaseModel):
