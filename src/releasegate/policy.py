@@ -56,8 +56,8 @@ class GatePolicy:
     hard_codes: frozenset[str] = field(default=DEFAULT_HARD_CODES)
     # anytime-v1 only (docs/policies.md): the error level and the Beta(a, b) mixing prior
     alpha: Decimal = Decimal("0.05")
-    prior_a: int = 110
-    prior_b: int = 9
+    prior_a: int = 364
+    prior_b: int = 36
 
     def __post_init__(self) -> None:
         if self.name not in POLICY_SOURCES:
