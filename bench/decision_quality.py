@@ -2,6 +2,7 @@
 
     python bench/decision_quality.py [--trials 10000] [--runs 300] [--seed 20261201]
                                      [--image docs/img/decision_quality.png] [--no-image]
+                                     [--prior 364 36] [--alpha 0.05]
 
 A canary team asks the gate after every run and acts on the first PROMOTE or ROLLBACK. For true
 success rates 0.60 ... 0.95 this simulates `--trials` candidates of `--runs` independent runs each
@@ -215,7 +216,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=20261201)
     parser.add_argument("--image", type=Path, default=IMAGE)
     parser.add_argument("--no-image", action="store_true")
+    parser.add_argument("--prior", type=int, nargs=2, metavar=("A", "B"),
+                        default=(ANYTIME_POLICY.prior_a, ANYTIME_POLICY.prior_b),
+                        help="anytime-v1's Beta(A, B) mixing prior, to try another tuning")
+    parser.add_argument("--alpha", default=str(ANYTIME_POLICY.alpha))
     args = parser.parse_args(argv)
+    POLICIES["anytime-v1"] = ANYTIME_POLICY.with_values(
+        prior_a=args.prior[0], prior_b=args.prior[1], alpha=args.alpha)
     if args.runs < max(HORIZONS):
         parser.error(f"--runs must be at least {max(HORIZONS)}")
     started = time.perf_counter()
