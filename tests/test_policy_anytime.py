@@ -183,6 +183,12 @@ def test_evidence_shows_the_bound_the_level_and_the_runs_still_needed() -> None:
     assert anytime(stats(40 + passes - 1, 37 + passes - 1)).decision == "HOLD"
 
 
+def test_a_rate_a_hair_above_the_floor_says_how_far_away_promotion_is() -> None:
+    d = anytime(stats(1_000_000, 800_001))
+    assert d.decision == "HOLD" and d.evidence["anytime"]["runs_to_promote"] is None
+    assert "over 1,000,000,000 more runs at this rate, or 14107 passes in a row" in d.reason
+
+
 def test_one_failed_first_run_against_a_090_baseline_is_a_hold_not_a_rollback() -> None:
     assert release_decision(stats(1, 0), BIG_BASELINE).decision == "ROLLBACK"
     d = anytime(stats(1, 0), BIG_BASELINE)

@@ -109,12 +109,16 @@ def _to_promote(stats: WindowStats, policy: GatePolicy) -> tuple[int | None, int
             confseq.passes_to_promote(stats.n, stats.passes, *args))
 
 
-def _hint(runs: int | None, passes: int | None) -> str:
+def _hint(stats: WindowStats, policy: GatePolicy) -> str:
+    runs, passes = _to_promote(stats, policy)
     streak = "no run of passes" if passes is None else \
         f"{passes} pass{'es' if passes != 1 else ''} in a row"
-    if runs is None:
-        return f"no number of runs at this rate promotes; {streak} would"
-    return f"about {runs} more runs at this rate, or {streak}, would promote"
+    if runs is not None:
+        return f"about {runs} more runs at this rate, or {streak}, would promote"
+    rate = stats.success_rate
+    if rate is not None and rate > policy.exact("success_floor"):
+        return f"over {confseq.MAX_RUNS:,} more runs at this rate, or {streak}, would promote"
+    return f"no number of runs at this rate promotes; {streak} would"
 
 
 def borderline(stats: WindowStats, _b: WindowStats | None, policy: GatePolicy
@@ -124,7 +128,7 @@ def borderline(stats: WindowStats, _b: WindowStats | None, policy: GatePolicy
     return "HOLD", (
         f"anytime lower bound {_outward(_lower(stats, policy), floor, up=False)} < floor "
         f"{policy.success_floor} at {_confidence(policy)}: success {show(rate, floor)}, "
-        f"n={stats.n}; {_hint(*_to_promote(stats, policy))}"
+        f"n={stats.n}; {_hint(stats, policy)}"
     )
 
 

@@ -29,6 +29,7 @@ from typing import Final
 
 __all__ = [
     "GRID",
+    "MAX_RUNS",
     "excludes",
     "lower_bound",
     "passes_to_promote",
