@@ -31,7 +31,11 @@ lint: dev
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
 
-bench: install
+$(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	touch $@ $(VENV)/.installed $(VENV)/.installed-dev
+
+bench: $(VENV)/.installed-bench
 	$(BIN)/python bench/run.py
 
 clean:
