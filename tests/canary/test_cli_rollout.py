@@ -49,11 +49,11 @@ def _status(work: Path, env: dict[str, str] | None = None) -> dict[str, object]:
 def test_set_100_is_refused_without_a_promote_and_says_why(work: Path) -> None:
     done = cli(work, "rollout", "set", "--graph", G, "--percent", "100", "--reason", "ship it")
     assert done.returncode == 5
-    assert "PROMOTE" in done.stderr and "no decision is recorded for v2" in done.stderr
+    assert "PROMOTE" in done.stderr and "no whole-window decision is recorded for v2" in done.stderr
     _ingest(work, [{"run_id": "few", "target_graph": G, "prompt_version": "v2", "passed": True}])
     assert cli(work, "decide", "--graph", G, "--version", "v2").returncode == 3  # HOLD
     done = cli(work, "rollout", "set", "--graph", G, "--percent", " 100.00 ", "--reason", "x")
-    assert done.returncode == 5 and "latest decision for v2 is HOLD" in done.stderr
+    assert done.returncode == 5 and "latest whole-window decision for v2 is HOLD" in done.stderr
     assert _status(work)["stored"] is None  # nothing was written
 
 
@@ -189,3 +189,15 @@ def test_node_computes_the_same_buckets_as_the_vectors() -> None:
         pytest.skip("this node has no Web Crypto API")
     assert done.returncode == 0, done.stdout + done.stderr
     assert " 0 mismatched" in done.stdout
+
+
+def test_a_promote_over_a_hand_picked_window_never_authorizes_a_rollout(work: Path) -> None:
+    """One hard violation among many passes: the last 5 runs look clean, the window does not."""
+    bad = {"run_id": "v2-debris", "target_graph": G, "prompt_version": "v2", "passed": True,
+           "violations": ["template_debris"], "created_at": "2026-11-01T00:00:00Z"}
+    _ingest(work, [bad, *_passing(10)])
+    assert cli(work, "decide", "--graph", G, "--version", "v2", "--last", "5").returncode == 0
+    refused = cli(work, "rollout", "set", "--graph", G, "--percent", "100", "--reason", "sneak")
+    assert refused.returncode == 5 and "whole-window" in refused.stderr
+    assert cli(work, "rollout", "promote", "--graph", G, "--reason", "sneak").returncode == 5
+    assert cli(work, "decide", "--graph", G, "--version", "v2").returncode == 4

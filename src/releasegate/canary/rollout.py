@@ -47,9 +47,10 @@ def _percent(value: str | int | float) -> int:
 
 def _decision_note(record: DecisionRecord | None, version: str, graph: str) -> str:
     if record is None:
-        return (f"no decision is recorded for {version}: run "
+        return (f"no whole-window decision is recorded for {version} (decisions over --since, "
+                f"--until or --last never authorize a rollout): run "
                 f"`releasegate decide --graph {graph} --version {version}`")
-    return (f"the latest decision for {version} is {record.decision.decision} "
+    return (f"the latest whole-window decision for {version} is {record.decision.decision} "
             f"({record.decision.reason}) at {iso(record.decided_at_us)}")
 
 
@@ -195,9 +196,8 @@ class RolloutController:
             state = states.get(name)
             candidate = (effective_versions(spec, state)[1] if spec else
                          state.candidate_version if state else None)
-            latest = self.store.history(name, candidate, 1) if candidate else []
+            latest = self.store.authorizing_decision(name, candidate) if candidate else None
             events = self.store.rollout_history(name, 1)
-            result.append(rollout_status(name, spec, state, environ,
-                                         latest[-1] if latest else None,
+            result.append(rollout_status(name, spec, state, environ, latest,
                                          events[-1] if events else None))
         return result

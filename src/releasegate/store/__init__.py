@@ -19,7 +19,12 @@ from releasegate.decision import Decision
 from releasegate.errors import StoreError
 from releasegate.store import rollouts as rollout_sql
 from releasegate.store.database import create_store_engine, ensure_schema, refuse_missing_sqlite
-from releasegate.store.decisions import DecisionRecord, decision_history, record_decision
+from releasegate.store.decisions import (
+    DecisionRecord,
+    decision_history,
+    latest_authorizing,
+    record_decision,
+)
 from releasegate.store.ingest import IngestResult, Row, insert_batches
 from releasegate.store.series import DAY_US, SeriesPoint, version_series
 from releasegate.store.windows import all_windows, latest_judge, window_stats
@@ -118,6 +123,11 @@ class Store:
             raise StoreError(f"could not record decision: {str(exc.orig).splitlines()[0]}"
                              ) from None
 
+    def authorizing_decision(self, graph: str, version: str) -> DecisionRecord | None:
+        """The newest whole-window decision on a version (see `latest_authorizing`)."""
+        with self.snapshot() as conn:
+            return latest_authorizing(conn, graph, version)
+
     def history(self, graph: str, version: str | None = None,
                 limit: int | None = None) -> Sequence[DecisionRecord]:
         with self.snapshot() as conn:
@@ -161,8 +171,7 @@ class Store:
             state = rollout_sql.get_rollout(conn, graph, for_update=True)
 
             def latest(version: str) -> DecisionRecord | None:
-                found = decision_history(conn, graph, version, 1)
-                return found[-1] if found else None
+                return latest_authorizing(conn, graph, version)
 
             new_state, event = plan(state, latest)
             if event is None:

@@ -13,7 +13,7 @@ from sqlalchemy.engine import Connection
 from releasegate.decision import Decision
 from releasegate.store.schema import decisions
 
-__all__ = ["DecisionRecord", "decision_history", "record_decision"]
+__all__ = ["DecisionRecord", "decision_history", "latest_authorizing", "record_decision"]
 
 d = decisions.c
 
@@ -50,6 +50,21 @@ def record_decision(conn: Connection, decision: Decision, *, decided_at_us: int,
     key = result.inserted_primary_key
     assert key is not None
     return int(key[0])
+
+
+def latest_authorizing(conn: Connection, graph: str, version: str,
+                       scan: int = 500) -> DecisionRecord | None:
+    """The newest decision on the version's whole window: no --since, --until or --last.
+
+    Only such a decision may authorize (or block) widening a canary. A PROMOTE read off a
+    hand-picked slice ("the last 5 runs") must not unlock 100% while the whole window holds a
+    hard violation, and a HOLD on an empty slice must not block either.
+    """
+    for record in reversed(decision_history(conn, graph, version, scan)):
+        window = record.decision.evidence.get("window") or {}
+        if not any(window.get(bound) is not None for bound in ("since", "until", "last")):
+            return record
+    return None
 
 
 def decision_history(conn: Connection, graph: str, version: str | None = None,
