@@ -74,3 +74,22 @@ def test_schema_head_constant_matches_the_migration_scripts() -> None:
     from releasegate.store.database import SCHEMA_HEAD, alembic_head
 
     assert alembic_head() == SCHEMA_HEAD
+
+
+@pytest.mark.parametrize("damage", ["delete", "replace", "empty"])
+def test_a_file_removed_under_a_running_store_is_refused(tmp_path: Path, damage: str) -> None:
+    path = tmp_path / "live.db"
+    store = Store.open(str(path))
+    store.check_ready()
+    if damage == "delete":
+        path.unlink()
+    elif damage == "replace":
+        path.rename(tmp_path / "moved.db")
+        Store.open(str(path)).close()
+    else:
+        path.write_bytes(b"")
+    with pytest.raises(StoreError, match="removed, replaced or emptied"):
+        store.check_ready()
+    with pytest.raises(StoreError):
+        store.history("g")
+    store.close()

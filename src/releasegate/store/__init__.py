@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -18,7 +19,12 @@ from releasegate.canary.state import Cohort, RolloutEvent, RolloutState, StickyK
 from releasegate.decision import Decision
 from releasegate.errors import StoreError
 from releasegate.store import rollouts as rollout_sql
-from releasegate.store.database import create_store_engine, ensure_schema, refuse_missing_sqlite
+from releasegate.store.database import (
+    SCHEMA_HEAD,
+    create_store_engine,
+    ensure_schema,
+    refuse_missing_sqlite,
+)
 from releasegate.store.decisions import (
     DecisionRecord,
     decision_history,
@@ -39,11 +45,24 @@ RolloutPlan = Callable[
 ]
 
 
+def _file_identity(engine: Engine) -> tuple[str, tuple[int, int]] | None:
+    """(path, (device, inode)) of a SQLite file store; None for a server or in-memory store."""
+    database = engine.url.database
+    if engine.dialect.name != "sqlite" or not database or database == ":memory:":
+        return None
+    try:
+        found = os.stat(database)
+    except OSError:
+        return None
+    return database, (found.st_dev, found.st_ino)
+
+
 class Store:
     """Verdicts and decisions in one SQL database."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self._file = _file_identity(engine)
 
     @classmethod
     def open(cls, url_or_path: str, *, create: bool = True) -> Store:
@@ -74,9 +93,32 @@ class Store:
     def __exit__(self, *_exc: object) -> None:
         self.close()
 
+    def _guard(self) -> None:
+        """A SQLite file deleted, replaced or emptied under a running process is gone for
+        everyone else: refuse to decide or store on the copy only this process still sees."""
+        if self._file is None:
+            return
+        path, identity = self._file
+        try:
+            now = os.stat(path)
+        except OSError:
+            now = None
+        if now is None or (now.st_dev, now.st_ino) != identity or now.st_size == 0:
+            raise StoreError(f"the store file {path} was removed, replaced or emptied while "
+                             "in use: nothing is decided or stored; restart against the file")
+
+    def check_ready(self) -> None:
+        """StoreError unless the store can be used now: file in place, schema current."""
+        self._guard()
+        with self.snapshot() as conn:
+            current = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+        if current != SCHEMA_HEAD:
+            raise StoreError(f"schema is at {current}, this releasegate needs {SCHEMA_HEAD}")
+
     @contextmanager
     def snapshot(self) -> Iterator[Connection]:
         """One read transaction: every query inside sees the same committed state."""
+        self._guard()
         try:
             options: dict[str, Any] = {}
             if self.engine.dialect.name == "postgresql":
@@ -87,6 +129,7 @@ class Store:
             raise StoreError(f"database error: {str(exc.orig).splitlines()[0]}") from None
 
     def ingest(self, batches: Iterable[Sequence[Row]]) -> IngestResult:
+        self._guard()
         return insert_batches(self.engine, batches)
 
     def window(self, graph: str, version: str, judge: str | None, spec: WindowSpec,
@@ -116,6 +159,7 @@ class Store:
             return all_windows(conn, graph, hard_codes)
 
     def record(self, decision: Decision, *, decided_at_us: int, mode: str) -> int:
+        self._guard()
         try:
             with self.engine.begin() as conn:
                 return record_decision(conn, decision, decided_at_us=decided_at_us, mode=mode)
@@ -138,6 +182,7 @@ class Store:
 
     @contextmanager
     def _rollout_write(self, what: str) -> Iterator[Connection]:
+        self._guard()
         try:
             with self.engine.connect().execution_options(releasegate_write=True) as conn, \
                     conn.begin():
