@@ -175,7 +175,8 @@ def decide(
         if as_json or fmt == "json":
             sys.stdout.write(record.decision.to_json() + "\n")
         elif fmt == "github":
-            sys.stdout.write(github_report(record, os.environ.get("GITHUB_STEP_SUMMARY")))
+            sys.stdout.write(github_report(record, os.environ.get("GITHUB_STEP_SUMMARY"),
+                                           action=action))
         else:
             render_decision(out, record.decision)
             out.print(f"  [dim]{escape(action)}[/dim]")

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any, Final
 
 from releasegate.decision import Decision
-from releasegate.errors import InputError
 from releasegate.store import DecisionRecord
 
 __all__ = ["LEVELS", "annotation_commands", "escape_data", "escape_property", "github_report",
@@ -62,7 +61,8 @@ def _rows(ev: dict[str, Any]) -> Sequence[tuple[str, Any, Any]]:
     )
 
 
-def step_summary(decision: Decision, *, mode: str | None = None) -> str:
+def step_summary(decision: Decision, *, mode: str | None = None, action: str | None = None
+                 ) -> str:
     """Markdown: the decision, its reason and the evidence table (ends with a blank line)."""
     ev = decision.evidence
     baseline = ev.get("baseline_version")
@@ -87,6 +87,8 @@ def step_summary(decision: Decision, *, mode: str | None = None) -> str:
               f"`{decision.source}`"]
     if mode:
         footer.append(f"{mode} mode")
+    if action:
+        lines += [f"**Action:** {_cell(action)}", ""]
     lines.append(" · ".join(footer))
     return "\n".join(lines) + "\n\n"
 
@@ -101,17 +103,25 @@ def annotation_commands(decision: Decision) -> str:
     return "\n".join(commands) + "\n"
 
 
-def github_report(record: DecisionRecord, summary_path: str | None) -> str:
+def github_report(record: DecisionRecord, summary_path: str | None, *,
+                  action: str | None = None) -> str:
     """Append the step summary to `summary_path` (`$GITHUB_STEP_SUMMARY`) and return the
-    annotations for stdout; without a path, the summary follows the annotations on stdout."""
-    summary = step_summary(record.decision, mode=record.mode)
+    annotations for stdout; without a path, the summary follows the annotations on stdout.
+
+    A summary file that cannot be written never changes the decision or its exit code: a
+    warning annotation says so, and the summary goes to stdout instead.
+    """
+    summary = step_summary(record.decision, mode=record.mode, action=action)
     commands = annotation_commands(record.decision)
+    if action and record.mode == "enforce":
+        commands += f"::notice title=releasegate action::{escape_data(action)}\n"
     if not summary_path:
         return commands + "\n" + summary
     try:
         with Path(summary_path).open("a", encoding="utf-8") as handle:
             handle.write(summary)
     except OSError as exc:
-        raise InputError(f"GITHUB_STEP_SUMMARY {summary_path}: cannot append: "
-                         f"{exc.strerror}") from None
+        warning = (f"::warning title=releasegate summary::GITHUB_STEP_SUMMARY {summary_path}: "
+                   f"{escape_data(str(exc.strerror))}; the summary follows in the log\n")
+        return commands + warning + "\n" + summary
     return commands
