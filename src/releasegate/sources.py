@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import IO, Any, Final, Literal
 
 from releasegate.errors import InputError, Problem
-from releasegate.verdicts import FIELDS, decode_json_object
+from releasegate.verdicts import FIELDS, decode_json_object, safe_key
 
 __all__ = ["FORMATS", "Format", "Record", "Source", "open_source"]
 
@@ -135,7 +135,8 @@ def _header_problem(columns: list[str]) -> tuple[str, str] | None:
     for column in columns:
         if column not in FIELDS:
             hint = "" if seen else "; the first line must be a header naming the columns"
-            return column, f"unknown column (a verdict carries scores and codes only){hint}"
+            return safe_key(column), ("unknown column (a verdict carries scores and codes only)"
+                                      f"{hint}")
         if column in seen:
             return column, "column appears twice"
         seen.add(column)

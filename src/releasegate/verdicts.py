@@ -172,7 +172,7 @@ def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         seen: set[str] = set()
         for key, _ in pairs:
             if key in seen:
-                raise ValueError(f"duplicate key {key!r}")
+                raise ValueError(f"duplicate key {safe_key(key)!r}")
             seen.add(key)
     return obj
 
@@ -194,8 +194,19 @@ def decode_json_object(text: str) -> Any:
         raise ValueError("invalid JSON: nested too deeply") from None
 
 
+_KEY: Final = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]{0,63}$")
+
+
+def safe_key(key: object) -> str:
+    """A key as errors may echo it: names as they are, anything else (an e-mail address, a
+    sentence) not at all — error messages end up in logs."""
+    text = str(key)
+    return text if _KEY.match(text) else "(a key that is not a field name)"
+
+
 def _field_of(loc: tuple[int | str, ...]) -> str:
-    return ".".join(str(part) for part in loc) if loc else "(row)"
+    return ".".join(safe_key(part) if isinstance(part, str) else str(part)
+                    for part in loc) if loc else "(row)"
 
 
 def _message(error: Mapping[str, Any]) -> str:

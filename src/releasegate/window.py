@@ -158,6 +158,7 @@ def parse_when(text: str, now: datetime) -> datetime:
     try:
         return parse_rfc3339(value)
     except ValueError:
+        shown = repr(text) if len(text) <= 40 and "@" not in text else "the value"
         raise ValueError(
-            f"{text!r} is not a time: use RFC 3339 (2026-11-03T02:00:00Z), a date "
+            f"{shown} is not a time: use RFC 3339 (2026-11-03T02:00:00Z), a date "
             "(2026-11-03) or an age (7d, 12h, 30m)") from None

@@ -260,3 +260,9 @@ def test_helpers() -> None:
     assert rfc3339("2026-11-24T09:00:41.050631") == "2026-11-24T09:00:41.050631Z"
     assert rfc3339("2026-11-24T10:00:00+01:00") == "2026-11-24T09:00:00.000000Z"
     assert rfc3339("yesterday") is None
+
+
+def test_check_names_that_could_carry_text_become_digests() -> None:
+    assert code_of("Dear Omar omar@umbrella.example").startswith("check.h")
+    assert code_of("a sentence that goes on and on about the draft") .startswith("check.h")
+    assert code_of("Omar omar@x.io") != code_of("Ana ana@x.io")

@@ -15,6 +15,7 @@ from typing import Any, Protocol
 from releasegate.canary.outcomes import TOUCH_EVENTS
 from releasegate.canary.state import COHORTS, Assignment, Cohort
 from releasegate.errors import InputError
+from releasegate.verdicts import check_name
 
 __all__ = ["TouchRecorder", "canary_metadata", "record_touch", "stamp_run_config",
            "verdict_stamp"]
@@ -67,6 +68,11 @@ def record_touch(thread_id: str, graph: str, assignment: Assignment | tuple[str,
     """Store one online outcome of a routed thread: `sent`, `error` or `replied`."""
     if not isinstance(thread_id, str) or not thread_id:
         raise InputError("thread_id is empty: a touch belongs to a routed thread")
+    if "@" in thread_id:  # the store keeps scores, codes and ids, never an e-mail address
+        raise InputError("thread_id looks like an e-mail address: use an opaque thread id")
+    if not (isinstance(graph, str) and graph):
+        raise InputError("graph is empty")
+    check_name(graph, "graph")
     cohort, version_id, bucket = _stamp(assignment)
     if isinstance(assignment, Assignment) and assignment.graph != graph:
         raise InputError(f"assignment is for graph {assignment.graph!r}, not {graph!r}")

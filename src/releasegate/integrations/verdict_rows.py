@@ -132,10 +132,19 @@ def stable_id(tool: str, *parts: object) -> str:
 
 
 def code_of(name: object) -> str | None:
-    """A check's name (promptfoo metric, Inspect scorer, LangSmith key) as a violation code."""
-    if not isinstance(name, str):
+    """A check's name (promptfoo metric, Inspect scorer, LangSmith key) as a violation code.
+
+    A name that reads like a label ("Mentions Company!") becomes `mentions_company`. One that
+    could carry text — an e-mail address, a sentence, anything long — becomes `check.h<digest>`,
+    so no text from the file reaches a row.
+    """
+    if not isinstance(name, str) or not name.strip():
         return None
-    code = _NOT_CODE.sub("_", name.strip().lower()).strip("_")[:64]
+    label = name.strip()
+    if "@" in label or len(label) > 40 or len(label.split()) > 4:
+        digest = hashlib.sha256(label.encode("utf-8", "surrogatepass")).hexdigest()
+        return f"check.h{digest[:16]}"
+    code = _NOT_CODE.sub("_", label.lower()).strip("_")[:64]
     return code or None
 
 
