@@ -44,8 +44,11 @@ def serve_command(
     from releasegate.store import Store
     from releasegate.wiring import build
 
-    access = Access(write_token=os.environ.get("RELEASEGATE_TOKEN") or None,
-                    read_token=os.environ.get("RELEASEGATE_READ_TOKEN") or None)
+    try:
+        access = Access(write_token=os.environ.get("RELEASEGATE_TOKEN") or None,
+                        read_token=os.environ.get("RELEASEGATE_READ_TOKEN") or None)
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
     if access.read_token and not access.write_token:
         raise InputError("RELEASEGATE_READ_TOKEN is set without RELEASEGATE_TOKEN: "
                          "writes would be open to anyone; set both")

@@ -57,7 +57,17 @@ def test_dashboard_login_sets_a_cookie_that_only_reads(guarded: Server) -> None:
     assert login.status_code == 303
     cookie = login.headers["set-cookie"]
     assert "HttpOnly" in cookie and "SameSite=strict" in cookie
+    assert WRITE not in cookie  # the cookie is derived from the token, never the token itself
     assert guarded.get("/").status_code == 200  # the client keeps the cookie
     assert guarded.get("/v1/windows").status_code == 200
     write = guarded.post("/v1/verdicts", json=[row("c1")])
     assert write.status_code == 401  # a cookie never writes, whatever token it holds
+
+
+def test_access_refuses_blank_tokens() -> None:
+    import pytest
+
+    from releasegate.service.auth import Access
+
+    with pytest.raises(ValueError, match="blank"):
+        Access(write_token="   ")

@@ -33,12 +33,38 @@ def _bearer(request: Request) -> str | None:
     return None
 
 
+def _session(token: str) -> str:
+    """The dashboard cookie for a token: derived from it, never the token itself, and good for
+    reads only — whoever reads the cookie gains no bearer token."""
+    return hmac.new(token.encode("utf-8"), b"releasegate read session v1", "sha256").hexdigest()
+
+
+def _clean(token: str | None, name: str) -> str | None:
+    if token is None or token == "":
+        return None
+    if not token.strip():
+        raise ValueError(f"{name} is blank: set a real token or unset it")
+    return token
+
+
 @dataclass(frozen=True, slots=True)
 class Access:
     """Who may do what. Without any token every request may read and write (loopback only)."""
 
     write_token: str | None = None
     read_token: str | None = None
+
+    def __post_init__(self) -> None:
+        _clean(self.write_token, "RELEASEGATE_TOKEN")
+        _clean(self.read_token, "RELEASEGATE_READ_TOKEN")
+
+    def session_for(self, token: str) -> str | None:
+        """The read-only cookie value for a valid token; None for an invalid one."""
+        return _session(token) if self.level_of(token) is not None else None
+
+    def _valid_session(self, cookie: str) -> bool:
+        return any(_same(cookie, _session(token))
+                   for token in (self.write_token, self.read_token) if token)
 
     @property
     def enabled(self) -> bool:
@@ -54,8 +80,11 @@ class Access:
     def can_read(self, request: Request) -> bool:
         if not self.enabled:
             return True
-        token = _bearer(request) or request.cookies.get(COOKIE)
-        return token is not None and self.level_of(token) is not None
+        token = _bearer(request)
+        if token is not None:
+            return self.level_of(token) is not None
+        cookie = request.cookies.get(COOKIE)
+        return cookie is not None and self._valid_session(cookie)
 
     def require_read(self, request: Request) -> None:
         """FastAPI dependency for GETs: a valid token of either kind."""

@@ -63,7 +63,8 @@ def dashboard_router(services: Services) -> APIRouter:
             return _login(401, "That token is not valid.")
         response = RedirectResponse("/", status_code=303)
         if access.enabled:
-            response.set_cookie(COOKIE, token, httponly=True, samesite="strict",
+            response.set_cookie(COOKIE, access.session_for(token) or "", httponly=True,
+                                samesite="strict",
                                 secure=request.url.scheme == "https", path="/")
         return response
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from releasegate.canary.bucketing import format_basis_points
 from releasegate.canary.state import Assignment, RolloutEvent
@@ -74,7 +74,8 @@ class DecideRequest(_Strict):
     since: str | None = Field(default=None, max_length=64,
                               description="RFC 3339 time, date, or age (7d)")
     until: str | None = Field(default=None, max_length=64, description="exclusive upper bound")
-    last: int | None = Field(default=None, ge=1, le=10_000_000, description="the last N runs")
+    last: StrictInt | None = Field(default=None, ge=1, le=10_000_000,
+                                   description="the last N runs, an integer")
     policy: Literal["clear-v1", "anytime-v1"] | None = Field(
         default=None, description="the decision policy (default: the server's configured one)")
 
