@@ -118,6 +118,10 @@ def test_windows_route_touches_and_rollouts(server: Server) -> None:
     assert all(r["bucket"] < 1000 for r in routes if r["cohort"] == "candidate")
     unknown = server.get("/v1/route", params={"graph": "nope", "thread_id": "t"})
     assert unknown.status_code == 422 and "not in the registry" in unknown.json()["message"]
+    for raw in ("%FF", "%ED%A0%80"):  # invalid UTF-8 would collide with U+FFFD: refused
+        bad = server.get(f"/v1/route?graph=composer&thread_id={raw}")
+        assert bad.status_code == 422 and "UTF-8" in bad.json()["message"]
+    assert server.get("/v1/route?graph=composer&thread_id=%E2%9C%93").status_code == 200
     touch = {"graph": "composer", "thread_id": "t1", "cohort": routes[1]["cohort"],
              "version_id": routes[1]["version_id"], "event": "sent"}
     assert server.post("/v1/touches", json=touch).status_code == 201

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from typing import Annotated, Any, Final
+from urllib.parse import unquote_to_bytes
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
@@ -56,6 +57,20 @@ class Services:
     access: Access
     metrics: Metrics
 
+
+
+def _require_utf8_query(request: Request, name: str) -> None:
+    """Query strings are decoded leniently (bad bytes become U+FFFD), which would make distinct
+    ids hash alike: the raw bytes of `name` must be valid UTF-8 (no lone surrogates either)."""
+    raw: bytes = request.scope.get("query_string", b"")
+    for pair in raw.split(b"&"):
+        key, _, value = pair.partition(b"=")
+        if unquote_to_bytes(key.replace(b"+", b" ")) != name.encode():
+            continue
+        try:
+            unquote_to_bytes(value.replace(b"+", b" ")).decode("utf-8")
+        except UnicodeDecodeError:
+            raise InputError(f"{name}: not valid UTF-8 once percent-decoded") from None
 
 def _errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
     described = {401: "Missing or invalid bearer token", 403: "Read-only token on a write",
@@ -130,10 +145,11 @@ def api_router(services: Services) -> APIRouter:
 
     @api.get("/route", dependencies=read, response_model=AssignmentOut,
              responses=_errors(401, 422, 503))
-    def get_route(graph: GraphQuery,
+    def get_route(request: Request, graph: GraphQuery,
                   thread_id: Annotated[str, Query(min_length=1, max_length=1024)]
                   ) -> AssignmentOut:
         """The version a thread runs: control or candidate, and the bucket that decided it."""
+        _require_utf8_query(request, "thread_id")
         return assignment_out(services.router.resolve(rollout.registry.spec(graph), thread_id))
 
     @api.post("/touches", dependencies=write, status_code=201,
