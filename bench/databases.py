@@ -72,7 +72,8 @@ PG_FILL = """
 INSERT INTO verdicts (run_id, target_graph, prompt_version, judge_version, passed, composite,
     violations, hard_violation, levels_requested, levels_scored, latency_us, cost_usd, cohort,
     created_at_us, created_at_given, ingested_at_us)
-SELECT 'run-' || lpad(i::text, 9, '0'), 'graph_' || ((i % :versions) % 10), 'v' || (i % :versions), 'j1',
+SELECT 'run-' || lpad(i::text, 9, '0'), 'graph_' || ((i % :versions) % 10),
+    'v' || (i % :versions), 'j1',
     (i::bigint * 7919) % 100 < 88, 0.9,
     CASE WHEN (i::bigint * 7919) % 100 < 88 THEN '' ELSE ',weak_cta,' END,
     false, 7, 7, 1000000 + (i::bigint * 104729) % 900000, 0.01, 'candidate',

@@ -10,8 +10,8 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SCRIPTS = ["ingest.py", "decide.py", "guardrails.py", "canary.py", "decision_quality.py",
-           "databases.py"]
+SCRIPTS = ["ingest.py", "decide.py", "guardrails.py", "canary.py", "service.py",
+           "decision_quality.py", "databases.py"]
 
 
 def main() -> int:
