@@ -293,8 +293,7 @@ def db_export(
         else:
             with open(output, "w", encoding="utf-8") as handle:
                 report = export_store(store.engine, handle)
-    err.print(f"exported {report.total:,} rows: "
-              + ", ".join(f"{name} {count:,}" for name, count in report.rows.items()))
+    err.print(report.summary("exported"))
 
 
 @db_app.command("import")
@@ -315,8 +314,7 @@ def db_import(
                 raise InputError(f"{path}: cannot read: {exc.strerror}") from None
             with handle:
                 report = import_store(store.engine, handle)
-    out.print(f"imported {report.total:,} rows: "
-              + ", ".join(f"{name} {count:,}" for name, count in report.rows.items()))
+    out.print(report.summary("imported"))
 
 
 @app.command("schema")

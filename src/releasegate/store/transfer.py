@@ -62,6 +62,10 @@ class TransferReport:
     def total(self) -> int:
         return sum(self.rows.values())
 
+    def summary(self, verb: str) -> str:
+        counts = ", ".join(f"{name} {count:,}" for name, count in self.rows.items())
+        return f"{verb} {self.total:,} rows: {counts}"
+
 
 def _primary_order(table: Table) -> list[Any]:
     return [column for column in table.primary_key.columns]
