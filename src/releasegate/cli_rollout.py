@@ -233,6 +233,8 @@ def cohorts_command(
     with _controller(db, config) as controller:
         counts = controller.store.cohort_counts(graph, since_us)
         spec = controller.registry.get(graph)
+        if spec is None and not counts:
+            controller.registry.spec(graph)  # raises InputError, naming the registered graphs
         control, candidate = (effective_versions(spec, controller.store.rollout_state(graph))
                               if spec is not None else (None, None))
     report = cohort_report(graph, counts, control_version=control,

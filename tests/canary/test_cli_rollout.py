@@ -201,3 +201,10 @@ def test_a_promote_over_a_hand_picked_window_never_authorizes_a_rollout(work: Pa
     assert refused.returncode == 5 and "whole-window" in refused.stderr
     assert cli(work, "rollout", "promote", "--graph", G, "--reason", "sneak").returncode == 5
     assert cli(work, "decide", "--graph", G, "--version", "v2").returncode == 4
+
+
+def test_a_blank_percent_and_an_unknown_graph_are_usage_errors(work: Path) -> None:
+    blank = cli(work, "rollout", "set", "--graph", G, "--percent", "  ", "--reason", "oops")
+    assert blank.returncode == 2 and "blank" in blank.stderr
+    unknown = cli(work, "cohorts", "--graph", "nosuch")
+    assert unknown.returncode == 2

@@ -39,6 +39,9 @@ def _require_reason(reason: str) -> str:
 
 
 def _percent(value: str | int | float) -> int:
+    # Blank means "unset" for the env var; for an operator's command it is a mistake, not 0 %.
+    if not str(value).strip():
+        raise InputError(f"--percent is blank: give {PERCENT_RULE}")
     points = parse_percent(str(value))
     if points is None:
         raise InputError(f"--percent {value!r} is not {PERCENT_RULE}")
