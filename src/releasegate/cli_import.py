@@ -8,6 +8,7 @@ file's own ids, so importing the same file twice stores it once). The shared con
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -16,7 +17,7 @@ import typer
 from rich.markup import escape
 
 from releasegate.cli_common import ConfigOption, DbOption, emit_json, err, out, read_settings
-from releasegate.errors import InputError
+from releasegate.errors import ConflictError, InputError
 from releasegate.gate import utc_now
 from releasegate.ingestion import ingest_sources
 from releasegate.integrations import Imported, ImportTarget, import_file
@@ -58,6 +59,19 @@ def _write_jsonl(target: str, imports: list[Imported]) -> None:
         raise InputError(f"--jsonl-out {target}: cannot write: {exc.strerror}") from None
 
 
+def _refuse_conflicting_repeats(imports: list[Imported]) -> None:
+    """What the store would refuse, a dry run refuses too: one run id with two contents."""
+    seen: dict[str, str] = {}
+    clashes: list[str] = []
+    for item in imports:
+        for row in item.rows:
+            content = json.dumps(row, sort_keys=True)
+            if seen.setdefault(str(row["run_id"]), content) != content:
+                clashes.append(str(row["run_id"]))
+    if clashes:
+        raise ConflictError(sorted(set(clashes)), within_input=sorted(set(clashes)))
+
+
 def _run(tool: str, files: list[Path], target: ImportTarget, *, db: str | None,
          config: str | None, dry_run: bool, jsonl_out: str | None, as_json: bool,
          **options: Any) -> None:
@@ -67,7 +81,9 @@ def _run(tool: str, files: list[Path], target: ImportTarget, *, db: str | None,
     if jsonl_out is not None:
         _write_jsonl(jsonl_out, imports)
     report = None
-    if not dry_run:
+    if dry_run:
+        _refuse_conflicting_repeats(imports)
+    else:
         settings = read_settings(db, config)
         with Store.open(settings.db_url) as store:
             report = ingest_sources(store, [item.as_source() for item in imports],
