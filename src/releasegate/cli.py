@@ -49,7 +49,6 @@ from releasegate.store import DecisionRecord, Store
 from releasegate.store.database import create_store_engine, schema_status, upgrade
 from releasegate.store.transfer import export_store, import_store, schema_ddl
 from releasegate.timestamps import epoch_us
-from releasegate.window import WindowSpec
 from releasegate.wiring import build, window_spec
 
 __all__ = ["app", "main"]
@@ -71,18 +70,12 @@ app.command("check")(check_command)
 app.command("serve")(serve_command)
 app.command("report")(report_command)
 
-_settings = read_settings
-_silence_stdout = silence_stdout
-
 
 @contextmanager
 def _gate(db: str | None, config: str | None, *, create: bool = False) -> Iterator[Gate]:
-    settings = _settings(db, config)
+    settings = read_settings(db, config)
     with Store.open(settings.db_url, create=create) as store:
         yield build(settings, store).gate
-
-
-_emit_json = emit_json
 
 
 @contextmanager
@@ -114,7 +107,7 @@ def ingest(
         raise InputError("stdin (-) can be read only once")
     if fmt is not None and fmt not in FORMATS:
         raise InputError(f"--format: {fmt!r} is not one of {', '.join(FORMATS)}")
-    settings = _settings(db, config)
+    settings = read_settings(db, config)
     fmt_value: Format | None = fmt  # type: ignore[assignment]
     sources = [open_source(path, fmt_value) for path in paths]
     try:
@@ -123,19 +116,15 @@ def ingest(
                                     skip_invalid=skip_invalid, progress=progress)
     except VerdictError as exc:
         if as_json:  # machines get the problems on stdout too; the exit code stays 2
-            _emit_json({"error": "invalid verdict rows", "stored": 0,
+            emit_json({"error": "invalid verdict rows", "stored": 0,
                         "problems": [p.as_dict() for p in exc.problems]})
         raise
     if report.received == 0 and not report.skipped_rows:
         err.print("[yellow]warning:[/yellow] no verdict rows in the input: nothing to store")
     if as_json:
-        _emit_json(report.as_dict())
+        emit_json(report.as_dict())
     else:
         render_ingest(out, report, len(sources))
-
-
-def _window(since: str | None, until: str | None, last: int | None) -> WindowSpec:
-    return window_spec(since, until, last, utc_now())
 
 
 @app.command()
@@ -163,7 +152,7 @@ def decide(
     """Decide PROMOTE / HOLD / ROLLBACK for a version and record the decision."""
     if fmt not in ("text", "json", "github"):
         raise InputError(f"--format: {fmt!r} is not one of text, json, github")
-    window = _window(since, until, last)
+    window = window_spec(since, until, last, utc_now())
     with _gate(db, config) as gate:
         record = gate.decide(graph, version, baseline=baseline, judge=judge, window=window,
                              policy=_policy(gate, policy))
@@ -182,7 +171,7 @@ def decide(
             out.print(f"  [dim]{escape(action)}[/dim]")
         sys.stdout.flush()
     except BrokenPipeError:  # `decide | head -1`: the reader left; the decision still stands
-        _silence_stdout()
+        silence_stdout()
     raise typer.Exit(record.decision.exit_code)
 
 
@@ -223,7 +212,7 @@ def history(
     with _gate(db, config) as gate:
         records = gate.store.history(graph, version, limit)
     if as_json:
-        _emit_json([r.as_dict() for r in records])
+        emit_json([r.as_dict() for r in records])
     elif not records:
         out.print(f"no decisions recorded for {graph}{' ' + version if version else ''}")
     else:
@@ -241,7 +230,7 @@ def windows(
     with _gate(db, config) as gate:
         rows = gate.overview(graph)
     if as_json:
-        _emit_json([{"current_judge": r.current, "control": r.control, **r.decision.as_dict()}
+        emit_json([{"current_judge": r.current, "control": r.control, **r.decision.as_dict()}
                     for r in rows])
     elif not rows:
         out.print("no verdicts stored yet: `releasegate ingest FILE` first")
@@ -252,7 +241,7 @@ def windows(
 @db_app.command("check")
 def db_check(db: DbOption = None, config: ConfigOption = None) -> None:
     """Say whether the database is reachable and its schema current."""
-    settings = _settings(db, config)
+    settings = read_settings(db, config)
     engine = create_store_engine(settings.db_url)
     try:
         current, head = schema_status(engine)
@@ -269,7 +258,7 @@ def db_check(db: DbOption = None, config: ConfigOption = None) -> None:
 @db_app.command("upgrade")
 def db_upgrade(db: DbOption = None, config: ConfigOption = None) -> None:
     """Migrate the database schema to this version of releasegate."""
-    settings = _settings(db, config)
+    settings = read_settings(db, config)
     engine = create_store_engine(settings.db_url)
     try:
         before, after = upgrade(engine)
@@ -286,7 +275,7 @@ def db_export(
     config: ConfigOption = None,
 ) -> None:
     """Write the whole store (verdicts, decisions, rollouts) as JSON Lines, streaming."""
-    settings = _settings(db, config)
+    settings = read_settings(db, config)
     with Store.open(settings.db_url) as store:
         if output == "-":
             report = export_store(store.engine, sys.stdout)
@@ -303,7 +292,7 @@ def db_import(
     config: ConfigOption = None,
 ) -> None:
     """Load an export into a new, empty store. All or nothing."""
-    settings = _settings(db, config)
+    settings = read_settings(db, config)
     with Store.open(settings.db_url) as store:
         if path == "-":
             report = import_store(store.engine, sys.stdin)
@@ -342,7 +331,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         err.print(f"[red]error:[/red] {escape(str(exc))}")
         return 1
     except BrokenPipeError:  # `decide | head -1`: the reader left; the verdict still stands
-        _silence_stdout()
+        silence_stdout()
         return 1
     except Exception as exc:  # the last line of defence: a reason, not a traceback
         if os.environ.get("RELEASEGATE_DEBUG"):

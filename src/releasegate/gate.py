@@ -13,7 +13,8 @@ from releasegate.decision import Decision, release_decision
 from releasegate.errors import InputError
 from releasegate.policy import DEFAULT_POLICY, GatePolicy
 from releasegate.store import DecisionRecord, Store
-from releasegate.verdicts import check_name, epoch_us
+from releasegate.timestamps import epoch_us
+from releasegate.verdicts import check_name
 from releasegate.window import ALL_TIME, WindowSpec, WindowStats
 
 __all__ = ["Gate", "GateMode", "OverviewRow", "utc_now"]

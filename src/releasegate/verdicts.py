@@ -22,7 +22,7 @@ from pydantic import (
 )
 
 from releasegate.errors import InputError, Problem
-from releasegate.timestamps import epoch_us, parse_rfc3339
+from releasegate.timestamps import parse_rfc3339
 
 __all__ = [
     "FIELDS",
@@ -31,9 +31,7 @@ __all__ = [
     "Verdict",
     "check_name",
     "decode_json_object",
-    "epoch_us",
     "level_mask",
-    "parse_rfc3339",
     "parse_verdict",
 ]
 
